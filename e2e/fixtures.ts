@@ -1,0 +1,28 @@
+import { test as base, expect, type Page } from '@playwright/test';
+
+/** Every test watches the console and the network: zero errors, zero requests to other origins. */
+export const test = base.extend<{ watched: { errors: string[]; foreign: string[] } }>({
+  watched: async ({ page, baseURL }, use) => {
+    const errors: string[] = [];
+    const foreign: string[] = [];
+    const origin = new URL(baseURL!).origin;
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('request', (r) => {
+      const url = r.url();
+      if (url.startsWith('data:') || url.startsWith('blob:')) return;
+      if (new URL(url).origin !== origin) foreign.push(url);
+    });
+    await use({ errors, foreign });
+  },
+});
+
+export { expect };
+
+export async function openApp(page: Page, query = ''): Promise<void> {
+  await page.goto(`/${query}`);
+  await expect(page.getByTestId('backend-badge')).not.toHaveText('starting…');
+  await expect(page.getByTestId('dataset-summary')).toBeVisible();
+}

@@ -1,0 +1,81 @@
+import { test, expect, openApp } from './fixtures';
+
+test('small preset trains 3 epochs on webgpu, curves and metrics appear, bad upload is survivable', async ({ page, watched }) => {
+  const opened = Date.now();
+  await openApp(page);
+  await expect(page.getByTestId('dataset-summary')).toContainText('synthetic-small');
+
+  // Force webgpu (SwiftShader here): the real WebGPU code path, kernels included.
+  await page.getByLabel('Force a backend').selectOption('webgpu');
+  await expect(page.getByTestId('backend-badge')).toContainText('webgpu');
+
+  await page.getByLabel('Epochs').fill('3');
+  await page.getByTestId('train').click();
+  await expect(page.getByTestId('epoch-status')).toContainText('epoch 3/3', { timeout: 120_000 });
+  await expect(page.getByTestId('train')).toBeEnabled();
+  const trainedWithin = (Date.now() - opened) / 1000;
+  test.info().annotations.push({ type: 'seconds from open to trained (webgpu, 3 epochs)', description: trainedWithin.toFixed(1) });
+
+  const recall = Number(await page.getByTestId('recall').textContent());
+  expect(recall).toBeGreaterThan(0);
+  await expect(page.getByTestId('loss-chart').locator('path.recharts-line-curve')).toHaveCount(1);
+  await expect(page.getByTestId('metric-chart').locator('path.recharts-line-curve')).toHaveCount(2);
+  await page.screenshot({ path: 'test-results/foundation-trained.png', fullPage: true });
+
+  // A malformed upload: a readable message naming the file and line; the loaded data stays.
+  const before = await page.getByTestId('dataset-summary').textContent();
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'broken.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('<!doctype html><html><body>Not found</body></html>\n'),
+  });
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('broken.csv');
+  await expect(alert).toContainText(/line \d+/);
+  await expect(page.getByTestId('dataset-summary')).toHaveText(before!);
+  await page.screenshot({ path: 'test-results/foundation-bad-upload.png', fullPage: true });
+
+  // Still usable: train again.
+  await page.getByLabel('Epochs').fill('1');
+  await page.getByTestId('train').click();
+  await expect(page.getByTestId('epoch-status')).toContainText('epoch 1/1', { timeout: 120_000 });
+
+  expect(watched.errors).toEqual([]);
+  expect(watched.foreign).toEqual([]);
+});
+
+test('training can be cancelled and a valid upload replaces the data', async ({ page, watched }) => {
+  await openApp(page);
+  await page.getByLabel('Epochs').fill('200');
+  await page.getByTestId('train').click();
+  await expect(page.getByTestId('epoch-status')).toContainText(/epoch [1-9]/, { timeout: 60_000 });
+  await page.getByTestId('cancel').click();
+  await expect(page.getByRole('status').filter({ hasText: 'Training cancelled' })).toBeVisible();
+  await expect(page.getByTestId('train')).toBeEnabled();
+
+  const lines = ['userId,movieId,rating,timestamp'];
+  for (let u = 1; u <= 30; u++) for (let k = 0; k < 12; k++) lines.push(`${u},${(u * 7 + k * 3) % 50},4,0`);
+  await page.getByTestId('file-input').setInputFiles({ name: 'ratings.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+  await expect(page.getByTestId('dataset-summary')).toContainText('ratings.csv');
+  await expect(page.getByTestId('dataset-summary')).toContainText('30 users');
+
+  expect(watched.errors).toEqual([]);
+  expect(watched.foreign).toEqual([]);
+});
+
+test('losing the WebGPU device mid-run falls back and keeps the data', async ({ page, watched }) => {
+  await openApp(page);
+  await page.getByLabel('Force a backend').selectOption('webgpu');
+  await expect(page.getByTestId('backend-badge')).toContainText('webgpu');
+  await page.getByLabel('Epochs').fill('4');
+  await page.getByTestId('train').click();
+  await expect(page.getByTestId('epoch-status')).toContainText(/epoch [1-9]/, { timeout: 90_000 });
+  await page.evaluate(() => (window as unknown as { __engine: { loseDevice(): Promise<boolean> } }).__engine.loseDevice());
+  await expect(page.getByRole('status').filter({ hasText: 'WebGPU failed' })).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('backend-badge')).not.toContainText('webgpu');
+  await expect(page.getByTestId('epoch-status')).toContainText('epoch 4/4', { timeout: 120_000 });
+  await expect(page.getByTestId('dataset-summary')).toContainText('synthetic-small');
+  expect(watched.foreign).toEqual([]);
+  // WebGPU itself logs the destroyed device; nothing else may error.
+  expect(watched.errors.filter((e) => !/device|GPU/i.test(e))).toEqual([]);
+});

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Every test: type check, unit tests (vitest) and end-to-end tests (Playwright in Debian's Chromium).
+# Installs what is missing first. Ends with one line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh --browser || exit 1
+mkdir -p test-results
+rm -f test-results/vitest.json test-results/playwright.json
+
+status=0
+echo "» type check" >&2
+npx tsc --noEmit -p tsconfig.json || status=1
+echo "» unit tests" >&2
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
+echo "» build" >&2
+npx vite build --logLevel warn || status=1
+echo "» end-to-end tests" >&2
+PW_JSON=test-results/playwright.json npx playwright test || status=1
+node scripts/summary.mjs test-results/vitest.json test-results/playwright.json || status=1
+exit $status

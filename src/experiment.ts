@@ -1,0 +1,108 @@
+/**
+ * The whole experiment as ONE typed object, declared once as a list of fields, that round-trips through
+ * the URL hash (after TensorFlow Playground's state.ts). Opening such a URL reproduces the experiment.
+ */
+import { DEFAULT_LIGHTGCN } from './core/types';
+
+export interface Experiment {
+  data: string; // preset id
+  epochs: number;
+  dim: number;
+  layers: number;
+  lr: number;
+  reg: number;
+  batch: number;
+  seed: number;
+  testFraction: number;
+  threshold: number | undefined;
+  kCore: number | undefined;
+  /** Forget request: "user:ID", "items:USER:ITEM,ITEM" or "random:FRACTION" (ids as in the file). */
+  forget: string;
+  methods: string[];
+  backend: string;
+}
+
+type Field =
+  | { name: keyof Experiment; type: 'number'; min?: number; max?: number; integer?: boolean; optional?: boolean }
+  | { name: keyof Experiment; type: 'string' }
+  | { name: keyof Experiment; type: 'list' };
+
+export const FIELDS: Field[] = [
+  { name: 'data', type: 'string' },
+  { name: 'epochs', type: 'number', min: 1, max: 500, integer: true },
+  { name: 'dim', type: 'number', min: 2, max: 256, integer: true },
+  { name: 'layers', type: 'number', min: 0, max: 6, integer: true },
+  { name: 'lr', type: 'number', min: 1e-6, max: 1 },
+  { name: 'reg', type: 'number', min: 0, max: 1 },
+  { name: 'batch', type: 'number', min: 16, max: 65536, integer: true },
+  { name: 'seed', type: 'number', min: 0, integer: true },
+  { name: 'testFraction', type: 'number', min: 0.05, max: 0.5 },
+  { name: 'threshold', type: 'number', optional: true },
+  { name: 'kCore', type: 'number', min: 1, integer: true, optional: true },
+  { name: 'forget', type: 'string' },
+  { name: 'methods', type: 'list' },
+  { name: 'backend', type: 'string' },
+];
+
+export const DEFAULT_EXPERIMENT: Experiment = {
+  data: 'synthetic-small',
+  epochs: DEFAULT_LIGHTGCN.epochs,
+  dim: DEFAULT_LIGHTGCN.dim,
+  layers: DEFAULT_LIGHTGCN.layers,
+  lr: DEFAULT_LIGHTGCN.lr,
+  reg: DEFAULT_LIGHTGCN.reg,
+  batch: DEFAULT_LIGHTGCN.batch,
+  seed: DEFAULT_LIGHTGCN.seed,
+  testFraction: 0.2,
+  threshold: undefined,
+  kCore: undefined,
+  forget: '',
+  methods: ['retrain', 'if', 'ifru', 'ifru-pruned'],
+  backend: 'auto',
+};
+
+/** Serialises the fields that differ from the defaults (short, readable links). */
+export function toHash(e: Experiment): string {
+  const params = new URLSearchParams();
+  for (const f of FIELDS) {
+    const v = e[f.name];
+    const d = DEFAULT_EXPERIMENT[f.name];
+    if (f.type === 'list') {
+      const s = (v as string[]).join(',');
+      if (s !== (d as string[]).join(',')) params.set(f.name, s);
+    } else if (v !== d && v !== undefined && v !== '') {
+      params.set(f.name, String(v));
+    }
+  }
+  const s = params.toString();
+  return s ? `#${s}` : '';
+}
+
+/** Parses a hash back; unknown keys and invalid values are ignored (and reported), never thrown. */
+export function fromHash(hash: string): { experiment: Experiment; problems: string[] } {
+  const e: Experiment = { ...DEFAULT_EXPERIMENT, methods: [...DEFAULT_EXPERIMENT.methods] };
+  const problems: string[] = [];
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const rec = e as unknown as Record<string, unknown>;
+  for (const [key, raw] of params) {
+    const f = FIELDS.find((x) => x.name === key);
+    if (!f) {
+      problems.push(`unknown setting "${key}"`);
+      continue;
+    }
+    if (f.type === 'string') rec[key] = raw;
+    else if (f.type === 'list') rec[key] = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    else {
+      const v = Number(raw);
+      const bad =
+        !Number.isFinite(v) ||
+        (f.integer && !Number.isInteger(v)) ||
+        (f.min !== undefined && v < f.min) ||
+        (f.max !== undefined && v > f.max);
+      if (raw === '' && f.optional) rec[key] = undefined;
+      else if (bad) problems.push(`"${key}=${raw}" is out of range; using ${String(rec[key])}`);
+      else rec[key] = v;
+    }
+  }
+  return { experiment: e, problems };
+}
