@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { benchmarkBackends, selectBackend, selfCheck } from './backend';
+
+describe('selectBackend', () => {
+  it('skips webgpu in Node with a reason and lands on wasm', async () => {
+    const sel = await selectBackend();
+    expect(sel.backend).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(sel.tried[0]).toMatchObject({ name: 'webgpu', ok: false });
+    expect(sel.tried[0].error).toMatch(/WebGPU/);
+    expect(sel.reason).toMatch(/webgpu failed/);
+    expect(await selfCheck()).toBe(true);
+  });
+
+  it('honours a forced choice', async () => {
+    const start = tf.memory().numTensors;
+    const sel = await selectBackend(['cpu', 'wasm']);
+    expect(sel.backend).toBe('cpu');
+    expect(sel.reason).toMatch(/first choice/);
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
+  it('reports a backend without sparse kernels as failed', async () => {
+    const sel = await selectBackend(['nonexistent', 'cpu']);
+    expect(sel.backend).toBe('cpu');
+    expect(sel.tried[0].ok).toBe(false);
+  });
+});
+
+describe('benchmarkBackends', () => {
+  it('times each usable backend, leaks nothing, and restores the current one', async () => {
+    await tf.setBackend('cpu');
+    const start = tf.memory().numTensors;
+    const b = await benchmarkBackends(['webgpu', 'cpu', 'wasm'], { nnz: 20_000, dim: 16, repeats: 1 });
+    expect(tf.getBackend()).toBe('cpu');
+    expect(b.results.map((r) => r.name).sort()).toEqual(['cpu', 'wasm', 'webgpu']);
+    expect(b.results.filter((r) => r.ok).every((r) => r.msPerSpmm! > 0)).toBe(true);
+    expect(b.results[0].msPerStep!).toBeGreaterThan(0);
+    for (const r of b.results.slice(1)) if (r.msPerStep !== undefined) expect(r.msPerStep).toBeGreaterThanOrEqual(b.results[0].msPerStep!);
+    expect(b.results[2]).toMatchObject({ name: 'webgpu', ok: false });
+    expect(['cpu', 'wasm']).toContain(b.fastest);
+    expect(b.reason).toMatch(/ms\/step/);
+    expect(tf.memory().numTensors).toBe(start);
+  });
+});

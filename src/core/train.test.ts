@@ -1,0 +1,148 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { describe, expect, it } from 'vitest';
+import { evaluate } from './evaluate';
+import { buildGraph } from './graph';
+import { initEmbeddings, propagateCpu } from './lightgcn';
+import { makeRng } from './rng';
+import { AdamCpu, trainLightGCN } from './train';
+import { CancelledError, type Dataset, type LightGCNConfig } from './types';
+
+/** Two communities: users of group g mostly like items of group g. */
+function communities(seed: number): Dataset {
+  const rng = makeRng(seed);
+  const nUsers = 60;
+  const nItems = 40;
+  const tu: number[] = [];
+  const ti: number[] = [];
+  const su: number[] = [];
+  const si: number[] = [];
+  for (let u = 0; u < nUsers; u++) {
+    for (let i = 0; i < nItems; i++) {
+      const p = u % 2 === i % 2 ? 0.35 : 0.03;
+      if (rng.next() >= p) continue;
+      if (rng.next() < 0.8) {
+        tu.push(u);
+        ti.push(i);
+      } else {
+        su.push(u);
+        si.push(i);
+      }
+    }
+  }
+  const ids = (n: number) => Array.from({ length: n }, (_, k) => String(k));
+  return {
+    name: 'communities',
+    nUsers,
+    nItems,
+    userIds: ids(nUsers),
+    itemIds: ids(nItems),
+    train: { u: Int32Array.from(tu), i: Int32Array.from(ti) },
+    test: { u: Int32Array.from(su), i: Int32Array.from(si) },
+  };
+}
+
+const cfg: LightGCNConfig = {
+  dim: 16,
+  layers: 2,
+  lr: 0.01,
+  reg: 1e-4,
+  batch: 128,
+  epochs: 12,
+  seed: 7,
+  initStd: 0.1,
+  evalEvery: 4,
+};
+
+describe('trainLightGCN', () => {
+  const ds = communities(3);
+
+  it.each(['typed', 'tfjs'] as const)('(%s engine) lowers the loss, beats the untrained model, reports, leaks no tensors', async (engine) => {
+    await tf.setBackend('cpu');
+    const start = tf.memory().numTensors;
+    const seen: number[] = [];
+    const r = await trainLightGCN(ds, cfg, { engine, onEpoch: (e) => void seen.push(e.epoch) });
+    expect(r.engine).toBe(engine);
+    expect(tf.memory().numTensors).toBe(start);
+    expect(seen).toEqual(Array.from({ length: 12 }, (_, k) => k + 1));
+    expect(r.reports[11].loss).toBeLessThan(r.reports[0].loss * 0.8);
+    expect(r.reports.filter((e) => e.metrics).map((e) => e.epoch)).toEqual([4, 8, 12]);
+    expect(r.metrics).toEqual(r.reports[11].metrics);
+    const g = buildGraph(ds.nUsers, ds.nItems, ds.train);
+    const E0 = initEmbeddings(g.n, cfg.dim, cfg.initStd, cfg.seed);
+    const before = evaluate(propagateCpu(g, E0, cfg.dim, cfg.layers), cfg.dim, ds, { seed: cfg.seed });
+    expect(r.metrics.recall).toBeGreaterThan(before.recall + 0.1);
+    expect(r.metrics.auc).toBeGreaterThan(0.8);
+    expect(r.backend).toBe('cpu');
+    expect(r.msPerEpochMedian).toBeGreaterThan(0);
+  });
+
+  it('is deterministic by seed; tfjs on cpu, tfjs on wasm and the typed engine agree', async () => {
+    const short = { ...cfg, epochs: 3, evalEvery: 0 };
+    const maxDiff = (x: Float32Array, y: Float32Array) => x.reduce((mx, v, k) => Math.max(mx, Math.abs(v - y[k])), 0);
+    await tf.setBackend('cpu');
+    const a = await trainLightGCN(ds, short, { engine: 'tfjs' });
+    const b = await trainLightGCN(ds, short, { engine: 'tfjs' });
+    expect(Array.from(a.E0)).toEqual(Array.from(b.E0));
+    const c = await trainLightGCN(ds, { ...short, seed: 8 }, { engine: 'tfjs' });
+    expect(maxDiff(a.E0, c.E0)).toBeGreaterThan(0.01);
+    const t1 = await trainLightGCN(ds, short, { engine: 'typed' });
+    const t2 = await trainLightGCN(ds, short);
+    expect(t2.engine).toBe('typed');
+    expect(Array.from(t1.E0)).toEqual(Array.from(t2.E0));
+    expect(maxDiff(a.E0, t1.E0)).toBeLessThan(1e-4);
+    expect(maxDiff(a.E0, initEmbeddings(a.E0.length / cfg.dim, cfg.dim, cfg.initStd, cfg.seed))).toBeGreaterThan(0.01);
+    await tf.setBackend('wasm');
+    const start = tf.memory().numTensors;
+    const w = await trainLightGCN(ds, short, { engine: 'tfjs' });
+    expect(w.backend).toBe('wasm');
+    expect(tf.memory().numTensors).toBe(start);
+    expect(maxDiff(a.E0, w.E0)).toBeLessThan(1e-4);
+  });
+
+  it('AdamCpu follows tf.train.adam', async () => {
+    await tf.setBackend('cpu');
+    const theta = Float32Array.from([0.5, -1, 2, 0]);
+    const v = tf.variable(tf.tensor1d(theta.slice())); // the cpu backend would alias theta
+    const opt = tf.train.adam(0.1, 0.9, 0.999, 1e-8);
+    const adam = new AdamCpu(4, 0.1);
+    const grads = [[1, -2, 0.5, 0], [0.3, 0.1, -4, 1e-3], [-1, -1, 1, 2]];
+    for (const g of grads) {
+      adam.step(theta, Float32Array.from(g));
+      tf.tidy(() => opt.applyGradients([{ name: v.name, tensor: tf.tensor1d(g) }]));
+    }
+    const want = v.dataSync();
+    for (let k = 0; k < 4; k++) expect(theta[k]).toBeCloseTo(want[k], 5); // float32 vs float64 rounding
+    expect(theta[0]).not.toBeCloseTo(0.5, 2);
+    opt.dispose();
+    v.dispose();
+  });
+
+  it.each(['typed', 'tfjs'] as const)('(%s engine) stops at a cancel between batches without leaking', async (engine) => {
+    await tf.setBackend('cpu');
+    const start = tf.memory().numTensors;
+    const token = { cancelled: false };
+    const epochs: number[] = [];
+    const run = trainLightGCN(ds, { ...cfg, epochs: 50 }, { engine, token, onEpoch: (e) => void epochs.push(e.epoch) });
+    // Runs at the trainer's first yield, i.e. after its first batch of epoch 1.
+    setImmediate(() => (token.cancelled = true));
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(epochs).toEqual([]);
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
+  it('continues from given initial embeddings', async () => {
+    await tf.setBackend('cpu');
+    const g = buildGraph(ds.nUsers, ds.nItems, ds.train);
+    const init = initEmbeddings(g.n, cfg.dim, 0.1, 99);
+    for (const engine of ['typed', 'tfjs'] as const) {
+      const r = await trainLightGCN(ds, { ...cfg, epochs: 1, evalEvery: 0, lr: 0 }, { init, graph: g, engine });
+      expect(Array.from(r.E0)).toEqual(Array.from(init));
+      expect(r.graph).toBe(g);
+    }
+    const r = await trainLightGCN(ds, { ...cfg, epochs: 1, evalEvery: 0 }, { init, graph: g });
+    expect(r.E0).not.toBe(init);
+    expect(Array.from(r.E0)).not.toEqual(Array.from(init));
+    expect(r.graph).toBe(g);
+  });
+});
