@@ -1,0 +1,37 @@
+import { useEffect } from 'react';
+import { useStore } from './store';
+import { BackendBadge } from './components/BackendBadge';
+import { DatasetPanel } from './components/DatasetPanel';
+import { HyperParams } from './components/HyperParams';
+import { Notices } from './components/Notices';
+import { TrainPanel } from './components/TrainPanel';
+import { TrainingCharts } from './components/TrainingCharts';
+
+export function App() {
+  const init = useStore((s) => s.init);
+  useEffect(() => {
+    void init();
+  }, [init]);
+  return (
+    <div className="app">
+      <header className="top">
+        <div>
+          <h1>Unlearning Playground</h1>
+          <p className="tagline">Train LightGCN in your browser, then watch what forgetting a user does to the graph.</p>
+        </div>
+        <BackendBadge />
+      </header>
+      <Notices />
+      <main className="layout">
+        <div className="controls">
+          <DatasetPanel />
+          <HyperParams />
+          <TrainPanel />
+        </div>
+        <div className="results">
+          <TrainingCharts />
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import { useStore } from '../store';
+import { BACKEND_ORDER } from '../../workers/protocol';
+
+export function BackendBadge() {
+  const backend = useStore((s) => s.backend);
+  const choice = useStore((s) => s.experiment.backend);
+  const phase = useStore((s) => s.phase);
+  const chooseBackend = useStore((s) => s.chooseBackend);
+  const label = backend ? backend.backend + (backend.adapter ? ` · ${backend.adapter}` : '') : 'starting…';
+  const tried = backend?.tried.map((t) => `${t.name}: ${t.ok ? 'ok' : t.error ?? 'failed'}${t.ms ? ` (${t.ms.toFixed(0)} ms)` : ''}`).join('\n');
+  return (
+    <div className="backend">
+      <span className="badge" data-testid="backend-badge" title={tried}>
+        {label}
+      </span>
+      {backend && <span className="backend-reason">{backend.reason}</span>}
+      <label>
+        Backend{' '}
+        <select value={choice} disabled={phase !== 'idle'} onChange={(e) => void chooseBackend(e.target.value)} aria-label="Force a backend">
+          <option value="auto">auto (fastest that works)</option>
+          {BACKEND_ORDER.map((b) => (
+            <option key={b} value={b}>
+              {b}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,179 @@
+/**
+ * The one store of the app: the experiment (one typed object that round-trips through the URL), what
+ * the worker reported, and the actions that talk to the worker. Components read it with selectors and
+ * never touch the worker themselves.
+ */
+import { create } from 'zustand';
+import { engine, proxy } from './engineClient';
+import { DATA_PRESETS, presetUrl } from './presets';
+import type { BackendInfo, DataOptions, DatasetSummary, EpochReport, LightGCNConfig, TrainSummary } from '../workers/protocol';
+import { DEFAULT_LIGHTGCN } from './core/types';
+import { DEFAULT_EXPERIMENT, fromHash, toHash, type Experiment } from './experiment';
+
+export function lightgcnConfig(e: Experiment): LightGCNConfig {
+  return { ...DEFAULT_LIGHTGCN, epochs: e.epochs, dim: e.dim, layers: e.layers, lr: e.lr, reg: e.reg, batch: e.batch, seed: e.seed };
+}
+
+export function dataOptions(e: Experiment): DataOptions {
+  return { threshold: e.threshold, kCore: e.kCore, testFraction: e.testFraction, seed: e.seed };
+}
+
+export type Phase = 'starting' | 'idle' | 'loading' | 'training';
+
+export interface Notice {
+  kind: 'error' | 'info';
+  text: string;
+}
+
+interface State {
+  phase: Phase;
+  backend: BackendInfo | null;
+  experiment: Experiment;
+  dataset: DatasetSummary | null;
+  /** A user file is loaded (its contents are not part of the URL). */
+  customData: boolean;
+  loadProgress: number | null;
+  reports: EpochReport[];
+  summary: TrainSummary | null;
+  notices: Notice[];
+
+  init(): Promise<void>;
+  chooseBackend(choice: string): Promise<void>;
+  update(patch: Partial<Experiment>): void;
+  loadPreset(id: string): Promise<void>;
+  loadFile(file: File): Promise<void>;
+  train(): Promise<void>;
+  cancel(): void;
+  notify(n: Notice): void;
+  dismiss(index: number): void;
+}
+
+function message(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+function writeUrl(e: Experiment): void {
+  if (typeof window === 'undefined') return;
+  const url = `${window.location.pathname}${window.location.search}${toHash(e)}`;
+  window.history.replaceState(null, '', url);
+}
+
+export const useStore = create<State>((set, get) => {
+  const onLoadProgress = proxy((p: { bytes: number; total: number }) =>
+    set({ loadProgress: p.total > 0 ? p.bytes / p.total : null }),
+  );
+
+  const load = async (what: () => Promise<DatasetSummary>, custom: boolean): Promise<boolean> => {
+    const previous = get().phase;
+    if (previous === 'training' || previous === 'loading') return false;
+    set({ phase: 'loading', loadProgress: 0 });
+    try {
+      const dataset = await what();
+      set({ dataset, customData: custom, reports: [], summary: null });
+      if (dataset.notes.length) get().notify({ kind: 'info', text: `${dataset.name}: ${dataset.notes.join(' ')}` });
+      return true;
+    } catch (err) {
+      // The data set already loaded stays: the worker only replaces it after a complete, valid load.
+      get().notify({ kind: 'error', text: message(err) });
+      return false;
+    } finally {
+      set({ phase: 'idle', loadProgress: null });
+    }
+  };
+
+  return {
+    phase: 'starting',
+    backend: null,
+    experiment: DEFAULT_EXPERIMENT,
+    dataset: null,
+    customData: false,
+    loadProgress: null,
+    reports: [],
+    summary: null,
+    notices: [],
+
+    async init() {
+      const { experiment, problems } = fromHash(typeof window === 'undefined' ? '' : window.location.hash);
+      set({ experiment });
+      for (const p of problems) get().notify({ kind: 'info', text: `Link: ${p}` });
+      try {
+        const backend = await engine().init(experiment.backend === 'auto' ? undefined : experiment.backend);
+        set({ backend, phase: 'idle' });
+        await get().loadPreset(experiment.data);
+      } catch (err) {
+        set({ phase: 'idle' });
+        get().notify({ kind: 'error', text: `The engine could not start: ${message(err)}` });
+      }
+    },
+
+    async chooseBackend(choice) {
+      if (get().phase !== 'idle') return;
+      get().update({ backend: choice });
+      set({ phase: 'starting' });
+      try {
+        const backend = await engine().init(choice === 'auto' ? undefined : choice);
+        set({ backend });
+        if (choice !== 'auto' && backend.backend !== choice) {
+          get().notify({ kind: 'info', text: `${choice} is not available here (${backend.reason}); running on ${backend.backend}.` });
+        }
+      } catch (err) {
+        get().notify({ kind: 'error', text: message(err) });
+      } finally {
+        set({ phase: 'idle' });
+      }
+    },
+
+    update(patch) {
+      const experiment = { ...get().experiment, ...patch };
+      set({ experiment });
+      writeUrl(experiment);
+    },
+
+    async loadPreset(id) {
+      const preset = DATA_PRESETS.find((p) => p.id === id) ?? DATA_PRESETS[0];
+      const ok = await load(() => engine().loadPreset(preset.id, presetUrl(preset), dataOptions(get().experiment), onLoadProgress), false);
+      if (ok) get().update({ data: preset.id });
+    },
+
+    async loadFile(file) {
+      await load(() => engine().loadFile(file, dataOptions(get().experiment), onLoadProgress), true);
+    },
+
+    async train() {
+      const { phase, dataset, experiment } = get();
+      if (phase !== 'idle' || !dataset) return;
+      set({ phase: 'training', reports: [], summary: null });
+      try {
+        const summary = await engine().train(
+          lightgcnConfig(experiment),
+          proxy((e) => {
+            if (e.type === 'epoch') set((s) => ({ reports: [...s.reports, e.report] }));
+            else {
+              set({ backend: e.info });
+              get().notify({ kind: 'info', text: e.message });
+            }
+          }),
+        );
+        if (summary.cancelled) get().notify({ kind: 'info', text: 'Training cancelled.' });
+        else set({ summary });
+      } catch (err) {
+        get().notify({ kind: 'error', text: `Training failed: ${message(err)}` });
+      } finally {
+        set({ phase: 'idle' });
+      }
+    },
+
+    cancel() {
+      void engine().cancel();
+    },
+
+    notify(n) {
+      set((s) => ({ notices: [...s.notices.slice(-3), n] }));
+    },
+
+    dismiss(index) {
+      set((s) => ({ notices: s.notices.filter((_, i) => i !== index) }));
+    },
+  };
+});
