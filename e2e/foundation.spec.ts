@@ -46,7 +46,9 @@ test('small preset trains 3 epochs on webgpu, curves and metrics appear, bad upl
 
 test('training can be cancelled and a valid upload replaces the data', async ({ page, watched }) => {
   await openApp(page);
-  await page.getByLabel('Epochs').fill('200');
+  await page.getByRole('button', { name: /MovieLens-100K scale/ }).click();
+  await expect(page.getByTestId('dataset-summary')).toContainText('943 users');
+  await page.getByLabel('Epochs').fill('300');
   await page.getByTestId('train').click();
   await expect(page.getByTestId('epoch-status')).toContainText(/epoch [1-9]/, { timeout: 60_000 });
   await page.getByTestId('cancel').click();
@@ -70,6 +72,7 @@ test('losing the WebGPU device mid-run falls back and keeps the data', async ({ 
   await page.getByLabel('Epochs').fill('4');
   await page.getByTestId('train').click();
   await expect(page.getByTestId('epoch-status')).toContainText(/epoch [1-9]/, { timeout: 90_000 });
+  page.on('console', (m) => console.log(`[page ${m.type()}] ${m.text().slice(0, 300)}`));
   await page.evaluate(() => (window as unknown as { __engine: { loseDevice(): Promise<boolean> } }).__engine.loseDevice());
   await expect(page.getByRole('status').filter({ hasText: 'WebGPU failed' })).toBeVisible({ timeout: 90_000 });
   await expect(page.getByTestId('backend-badge')).not.toContainText('webgpu');
@@ -78,4 +81,25 @@ test('losing the WebGPU device mid-run falls back and keeps the data', async ({ 
   expect(watched.foreign).toEqual([]);
   // WebGPU itself logs the destroyed device; nothing else may error.
   expect(watched.errors.filter((e) => !/device|GPU/i.test(e))).toEqual([]);
+});
+
+test('the main thread stays responsive while the worker trains', async ({ page, watched }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: /MovieLens-100K scale/ }).click();
+  await expect(page.getByTestId('dataset-summary')).toContainText('943 users');
+  await page.evaluate(() => {
+    const w = window as unknown as { __longTasks: number[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask' });
+  });
+  await page.getByLabel('Epochs').fill('6');
+  await page.getByTestId('train').click();
+  await expect(page.getByTestId('epoch-status')).toContainText('epoch 6/6', { timeout: 120_000 });
+  const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+  test.info().annotations.push({ type: 'main-thread long tasks (ms)', description: JSON.stringify(longTasks) });
+  // A long task is one over 50 ms: there must be none while training streams progress.
+  expect(longTasks).toEqual([]);
+  expect(watched.errors).toEqual([]);
 });

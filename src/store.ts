@@ -150,7 +150,8 @@ export const useStore = create<State>((set, get) => {
           proxy((e) => {
             if (e.type === 'epoch') set((s) => ({ reports: [...s.reports, e.report] }));
             else {
-              set({ backend: e.info });
+              // Training restarts on the fallback backend: its curve starts again.
+              set({ backend: e.info, reports: [] });
               get().notify({ kind: 'info', text: e.message });
             }
           }),

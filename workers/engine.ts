@@ -32,6 +32,7 @@ export class Engine {
   private trained: TrainResult | null = null;
   private token = new Token();
   private deviceLost = false;
+  private device: GPUDevice | null = null;
   private layers = 3;
 
   /**
@@ -51,6 +52,7 @@ export class Engine {
       sel.tried = bench.results.map((r) => ({ name: r.name, ok: r.ok, ms: r.msPerSpmm, error: r.error }));
     }
     this.deviceLost = false;
+    this.device = null;
     const info: BackendInfo = { backend: sel.backend, reason, tried: sel.tried };
     if (sel.backend === 'webgpu') {
       info.adapter = await this.watchDevice();
@@ -64,8 +66,10 @@ export class Engine {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const backend = tf.backend() as any;
     const device: GPUDevice | undefined = backend.device;
+    this.device = device ?? null;
     device?.lost.then(() => {
-      this.deviceLost = true;
+      // A late notice about a device we already left behind must not stop the run that replaced it.
+      if (this.device === device) this.deviceLost = true;
     });
     const adapterInfo = backend.adapterInfo as { vendor?: string; architecture?: string } | undefined;
     if (!adapterInfo) return undefined;
@@ -186,6 +190,7 @@ export class Engine {
     const info: BackendInfo = { backend: sel.backend, reason: `fallback after WebGPU failure: ${why}`, tried: sel.tried };
     this.backendInfo = info;
     this.deviceLost = false;
+    this.device = null;
     return info;
   }
 
