@@ -6,7 +6,20 @@
 import { create } from 'zustand';
 import { engine, proxy } from './engineClient';
 import { DATA_PRESETS, presetUrl } from './presets';
-import type { BackendInfo, DataOptions, DatasetSummary, EpochReport, LightGCNConfig, TrainSummary } from '../workers/protocol';
+import type {
+  BackendInfo,
+  DataOptions,
+  DatasetSummary,
+  EpochReport,
+  ExplorerResult,
+  LightGCNConfig,
+  MapData,
+  TrainEvent,
+  TrainSummary,
+  UnlearnProgress,
+  UserList,
+} from '../workers/protocol';
+import { runnable, parseForget } from './forgetSpec';
 import { DEFAULT_LIGHTGCN } from './core/types';
 import { DEFAULT_EXPERIMENT, fromHash, toHash, type Experiment } from './experiment';
 
@@ -18,7 +31,7 @@ export function dataOptions(e: Experiment): DataOptions {
   return { threshold: e.threshold, kCore: e.kCore, testFraction: e.testFraction, seed: e.seed };
 }
 
-export type Phase = 'starting' | 'idle' | 'loading' | 'training';
+export type Phase = 'starting' | 'idle' | 'loading' | 'training' | 'unlearning';
 
 export interface Notice {
   kind: 'error' | 'info';
@@ -36,8 +49,17 @@ interface State {
   reports: EpochReport[];
   summary: TrainSummary | null;
   notices: Notice[];
+  /** After training: users to pick from and the original model's embedding map. */
+  users: UserList | null;
+  map: MapData | null;
+  /** Train items of the user being forgotten (for item-level requests). */
+  userItems: string[];
+  unlearnProgress: Record<string, UnlearnProgress>;
+  result: ExplorerResult | null;
 
   init(): Promise<void>;
+  setForget(spec: string): Promise<void>;
+  unlearn(): Promise<void>;
   chooseBackend(choice: string): Promise<void>;
   update(patch: Partial<Experiment>): void;
   loadPreset(id: string): Promise<void>;
@@ -64,13 +86,30 @@ export const useStore = create<State>((set, get) => {
     set({ loadProgress: p.total > 0 ? p.bytes / p.total : null }),
   );
 
+  /** A trained model unlocks the explorer: the users to pick from and the embedding map. */
+  const afterTrained = async () => {
+    const [users, map] = await Promise.all([engine().users(), engine().map()]);
+    set({ users, map, result: null, unlearnProgress: {} });
+    await get().setForget(get().experiment.forget);
+  };
+
+  /** Restores a model trained earlier with the same data and settings from the browser's cache. */
+  const restore = async (): Promise<boolean> => {
+    const summary = await engine().restore(lightgcnConfig(get().experiment));
+    if (!summary) return false;
+    set({ summary, reports: summary.reports ?? [] });
+    get().notify({ kind: 'info', text: 'Restored the trained model from this browser\'s cache (no retraining). Train again to retrain.' });
+    await afterTrained();
+    return true;
+  };
+
   const load = async (what: () => Promise<DatasetSummary>, custom: boolean): Promise<boolean> => {
     const previous = get().phase;
     if (previous === 'training' || previous === 'loading') return false;
     set({ phase: 'loading', loadProgress: 0 });
     try {
       const dataset = await what();
-      set({ dataset, customData: custom, reports: [], summary: null });
+      set({ dataset, customData: custom, reports: [], summary: null, users: null, map: null, result: null, userItems: [] });
       if (dataset.notes.length) get().notify({ kind: 'info', text: `${dataset.name}: ${dataset.notes.join(' ')}` });
       return true;
     } catch (err) {
@@ -92,6 +131,11 @@ export const useStore = create<State>((set, get) => {
     reports: [],
     summary: null,
     notices: [],
+    users: null,
+    map: null,
+    userItems: [],
+    unlearnProgress: {},
+    result: null,
 
     async init() {
       const { experiment, problems } = fromHash(typeof window === 'undefined' ? '' : window.location.hash);
@@ -101,6 +145,7 @@ export const useStore = create<State>((set, get) => {
         const backend = await engine().init(experiment.backend === 'auto' ? undefined : experiment.backend);
         set({ backend, phase: 'idle' });
         await get().loadPreset(experiment.data);
+        if (get().dataset && (await restore()) && runnable(parseForget(get().experiment.forget))) await get().unlearn();
       } catch (err) {
         set({ phase: 'idle' });
         get().notify({ kind: 'error', text: `The engine could not start: ${message(err)}` });
@@ -147,7 +192,7 @@ export const useStore = create<State>((set, get) => {
       try {
         const summary = await engine().train(
           lightgcnConfig(experiment),
-          proxy((e) => {
+          proxy((e: TrainEvent) => {
             if (e.type === 'epoch') set((s) => ({ reports: [...s.reports, e.report] }));
             else {
               // Training restarts on the fallback backend: its curve starts again.
@@ -157,9 +202,44 @@ export const useStore = create<State>((set, get) => {
           }),
         );
         if (summary.cancelled) get().notify({ kind: 'info', text: 'Training cancelled.' });
-        else set({ summary });
+        else {
+          set({ summary });
+          await afterTrained();
+        }
       } catch (err) {
         get().notify({ kind: 'error', text: `Training failed: ${message(err)}` });
+      } finally {
+        set({ phase: 'idle' });
+      }
+    },
+
+    async setForget(spec) {
+      get().update({ forget: spec });
+      const choice = parseForget(spec);
+      const user = choice.mode === 'user' || choice.mode === 'items' ? choice.user : null;
+      if (!user || !get().users) return set({ userItems: [] });
+      try {
+        set({ userItems: await engine().userItems(user) });
+      } catch (err) {
+        set({ userItems: [] });
+        get().notify({ kind: 'error', text: message(err) });
+      }
+    },
+
+    async unlearn() {
+      const { phase, experiment, summary } = get();
+      if (phase !== 'idle' || !summary || !runnable(parseForget(experiment.forget))) return;
+      set({ phase: 'unlearning', unlearnProgress: {} });
+      try {
+        const result = await engine().unlearn(
+          experiment.forget,
+          experiment.methods,
+          proxy((p: UnlearnProgress) => set((s) => ({ unlearnProgress: { ...s.unlearnProgress, [p.method ?? p.stage]: p } }))),
+        );
+        set({ result });
+      } catch (err) {
+        if (message(err) === 'cancelled') get().notify({ kind: 'info', text: 'Unlearning cancelled.' });
+        else get().notify({ kind: 'error', text: `Unlearning failed: ${message(err)}` });
       } finally {
         set({ phase: 'idle' });
       }

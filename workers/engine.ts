@@ -1,45 +1,68 @@
 /**
- * Engine state behind the worker facade: the backend, the loaded data set and the trained model.
- * Kept free of comlink and `self` so it runs in Node tests too.
+ * Engine state behind the worker facade: the backend, the loaded data set, the trained model and the
+ * unlearning cache. Kept free of comlink and `self` so it runs in Node tests too.
  */
 import * as tf from '@tensorflow/tfjs';
 import { benchmarkBackends, selectBackend } from '../src/core/backend';
-import { BACKEND_ORDER } from './protocol';
-import { createInteractionParser, buildDataset, DataError } from '../src/core/data';
-import { trainLightGCN, type TrainResult } from '../src/core/train';
+import { buildDataset, createInteractionParser, DataError, type RawInteractions } from '../src/core/data';
 import { propagateCpu } from '../src/core/lightgcn';
-import type { CancelToken, Dataset, LightGCNConfig } from '../src/core/types';
-import { CancelledError } from '../src/core/types';
-import type {
-  BackendInfo,
-  DataOptions,
-  DatasetSummary,
-  EmbeddingsSnapshot,
-  LoadProgress,
-  TrainEvent,
-  TrainSummary,
+import { neighbourhoodView } from '../src/core/neighbourhoodView';
+import { fitPca2, projectPca2, type Pca2 } from '../src/core/pca';
+import { trainLightGCN, type TrainResult } from '../src/core/train';
+import { buildGraph } from '../src/core/graph';
+import { CancelledError, type CancelToken, type Dataset, type LightGCNConfig } from '../src/core/types';
+import { METHODS, parseForgetSpec, prepareUnlearning, runUnlearning, splitForget, type UnlearnPrep } from '../src/core/unlearn';
+import { loadModel, modelKey, saveModel } from './modelCache';
+import {
+  BACKEND_ORDER,
+  type BackendInfo,
+  type DataOptions,
+  type DatasetSummary,
+  type EmbeddingsSnapshot,
+  type ExplorerResult,
+  type LoadProgress,
+  type MapData,
+  type TrainEvent,
+  type TrainSummary,
+  type UnlearnProgress,
+  type UserList,
 } from './protocol';
 
 const CHUNK_BYTES = 4 << 20;
+/** Ring caps of the neighbourhood picture: hop-1 items, hop-2 users, hop-3 items. */
+const VIEW_CAPS = [24, 40, 56];
 
 class Token implements CancelToken {
   cancelled = false;
 }
 
+interface Trained {
+  E0: Float32Array;
+  cfg: LightGCNConfig;
+  graph: TrainResult['graph'];
+  /** Lazily built per trained model and reused by every unlearning request. */
+  prep?: UnlearnPrep;
+  pca?: Pca2;
+  /** The noise floor's second-seed model, trained once per model. */
+  noiseE0?: Float32Array;
+}
+
 export class Engine {
   private backendInfo: BackendInfo | null = null;
   private dataset: Dataset | null = null;
-  private trained: TrainResult | null = null;
+  /** Identifies the loaded data (name, options, sizes) for the model cache. */
+  private dataKey = '';
+  private trained: Trained | null = null;
   private token = new Token();
   private deviceLost = false;
   private device: GPUDevice | null = null;
-  private layers = 3;
 
   /**
-   * A forced backend is tried first (then the usual order). "auto" times a few SpMMs on each backend
-   * and runs the fastest: without a GPU, WebGPU is emulated and slower than the CPU kernels.
+   * A forced backend is tried first (then the usual order). "auto" times a training step on each
+   * backend and runs the fastest: without a GPU, WebGPU is emulated and slower than the CPU kernels.
    */
   async init(preferred?: string): Promise<BackendInfo> {
+    this.dropPrep();
     let sel;
     let reason: string;
     if (preferred) {
@@ -54,15 +77,13 @@ export class Engine {
     this.deviceLost = false;
     this.device = null;
     const info: BackendInfo = { backend: sel.backend, reason, tried: sel.tried };
-    if (sel.backend === 'webgpu') {
-      info.adapter = await this.watchDevice();
-    }
+    if (sel.backend === 'webgpu') info.adapter = this.watchDevice();
     this.backendInfo = info;
     return info;
   }
 
   /** Follows the WebGPU device so a loss mid-run can fall back instead of failing. */
-  private async watchDevice(): Promise<string | undefined> {
+  private watchDevice(): string | undefined {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const backend = tf.backend() as any;
     const device: GPUDevice | undefined = backend.device;
@@ -84,16 +105,9 @@ export class Engine {
     return true;
   }
 
-  async loadPreset(
-    name: string,
-    url: string,
-    opts: DataOptions,
-    onProgress?: (p: LoadProgress) => void,
-  ): Promise<DatasetSummary> {
+  async loadPreset(name: string, url: string, opts: DataOptions, onProgress?: (p: LoadProgress) => void): Promise<DatasetSummary> {
     const res = await fetch(url);
-    if (!res.ok || !res.body) {
-      throw new DataError(name, 0, `could not load the preset (HTTP ${res.status})`);
-    }
+    if (!res.ok || !res.body) throw new DataError(name, 0, `could not load the preset (HTTP ${res.status})`);
     const total = Number(res.headers.get('content-length') ?? 0);
     const reader = res.body.getReader();
     const parser = createInteractionParser(name, { threshold: opts.threshold });
@@ -119,11 +133,11 @@ export class Engine {
       onProgress?.({ bytes: Math.min(file.size, start + CHUNK_BYTES), total: file.size });
     }
     parser.push(decoder.decode());
-    return this.adopt(file.name, parser.finish(), opts);
+    return this.adopt(`${file.name}`, parser.finish(), opts, `${file.size}:${file.lastModified}`);
   }
 
   /** Only a data set that parsed and built completely replaces the current one. */
-  private adopt(name: string, raw: ReturnType<ReturnType<typeof createInteractionParser>['finish']>, opts: DataOptions): DatasetSummary {
+  private adopt(name: string, raw: RawInteractions, opts: DataOptions, fingerprint = ''): DatasetSummary {
     const { dataset, stats } = buildDataset(raw, {
       name,
       threshold: opts.threshold,
@@ -132,7 +146,8 @@ export class Engine {
       seed: opts.seed,
     });
     this.dataset = dataset;
-    this.trained = null;
+    this.dataKey = JSON.stringify([name, fingerprint, opts, dataset.nUsers, dataset.nItems, dataset.train.u.length]);
+    this.dropModel();
     return {
       name,
       users: dataset.nUsers,
@@ -143,16 +158,28 @@ export class Engine {
     };
   }
 
+  private dropPrep(): void {
+    this.trained?.prep?.dispose();
+    if (this.trained) this.trained.prep = undefined;
+  }
+
+  private dropModel(): void {
+    this.dropPrep();
+    this.trained = null;
+  }
+
   cancel(): void {
     this.token.cancelled = true;
   }
 
-  async train(cfg: LightGCNConfig, onEvent?: (e: TrainEvent) => void): Promise<TrainSummary> {
-    const ds = this.dataset;
-    if (!ds) throw new Error('Load a data set first.');
+  private freshToken(): Token {
     this.token = new Token();
-    const token = this.token;
-    this.layers = cfg.layers;
+    return this.token;
+  }
+
+  async train(cfg: LightGCNConfig, onEvent?: (e: TrainEvent) => void): Promise<TrainSummary> {
+    const ds = this.requireData();
+    const token = this.freshToken();
     const run = () =>
       trainLightGCN(ds, cfg, {
         token,
@@ -165,24 +192,52 @@ export class Engine {
     try {
       result = await run();
     } catch (err) {
-      if (err instanceof CancelledError) {
-        return { epochs: 0, metrics: { recall: 0, ndcg: 0, auc: 0, k: 20 }, msPerEpochMedian: 0, backend: tf.getBackend(), cancelled: true };
-      }
+      if (err instanceof CancelledError) return this.cancelledSummary();
       if (this.backendInfo?.backend !== 'webgpu') throw err;
       // WebGPU failed mid-run (device lost, out of memory): fall back, say so, keep the data, run again.
       const why = err instanceof Error ? err.message : String(err);
       const info = await this.fallback(why);
       onEvent?.({ type: 'backend', info, message: `WebGPU failed (${why}); continuing on ${info.backend}.` });
-      result = await run();
+      try {
+        result = await run();
+      } catch (again) {
+        if (again instanceof CancelledError) return this.cancelledSummary();
+        throw again;
+      }
     }
-    this.trained = result;
-    return {
+    this.dropModel();
+    this.trained = { E0: result.E0, cfg, graph: result.graph };
+    const summary: TrainSummary = {
       epochs: result.reports.length,
       metrics: result.metrics,
       msPerEpochMedian: result.msPerEpochMedian,
       backend: result.backend,
+      engine: result.engine,
       cancelled: false,
     };
+    await saveModel(modelKey(this.dataKey, cfg), { ...summary, E0: result.E0, reports: result.reports, savedAt: Date.now() });
+    return summary;
+  }
+
+  async restore(cfg: LightGCNConfig): Promise<TrainSummary | null> {
+    const ds = this.requireData();
+    const cached = await loadModel(modelKey(this.dataKey, cfg));
+    if (!cached || cached.E0.length !== (ds.nUsers + ds.nItems) * cfg.dim) return null;
+    this.dropModel();
+    this.trained = { E0: cached.E0, cfg, graph: buildGraph(ds.nUsers, ds.nItems, ds.train) };
+    return {
+      epochs: cached.reports.length,
+      metrics: cached.metrics,
+      msPerEpochMedian: cached.msPerEpochMedian,
+      backend: cached.backend,
+      cancelled: false,
+      fromCache: true,
+      reports: cached.reports,
+    };
+  }
+
+  private cancelledSummary(): TrainSummary {
+    return { epochs: 0, metrics: { recall: 0, ndcg: 0, auc: 0, k: 20 }, msPerEpochMedian: 0, backend: tf.getBackend(), cancelled: true };
   }
 
   private async fallback(why: string): Promise<BackendInfo> {
@@ -194,11 +249,128 @@ export class Engine {
     return info;
   }
 
+  private requireData(): Dataset {
+    if (!this.dataset) throw new Error('Load a data set first.');
+    return this.dataset;
+  }
+
+  private requireModel(): Trained {
+    if (!this.trained) throw new Error('Train a model first.');
+    return this.trained;
+  }
+
   async embeddings(): Promise<EmbeddingsSnapshot> {
-    const t = this.trained;
-    const ds = this.dataset;
-    if (!t || !ds) throw new Error('Train a model first.');
-    const E = propagateCpu(t.graph, t.E0, t.dim, this.layers);
-    return { nUsers: ds.nUsers, nItems: ds.nItems, dim: t.dim, E0: t.E0.slice(), E };
+    const t = this.requireModel();
+    const ds = this.requireData();
+    const E = propagateCpu(t.graph, t.E0, t.cfg.dim, t.cfg.layers);
+    return { nUsers: ds.nUsers, nItems: ds.nItems, dim: t.cfg.dim, E0: t.E0.slice(), E };
+  }
+
+  async methods(): Promise<{ name: string; label: string }[]> {
+    return Object.values(METHODS).map((m) => ({ name: m.name, label: m.label }));
+  }
+
+  async users(): Promise<UserList> {
+    const ds = this.requireData();
+    const degree = new Int32Array(ds.nUsers);
+    for (let k = 0; k < ds.train.u.length; k++) degree[ds.train.u[k]]++;
+    return { ids: ds.userIds.slice(), degree };
+  }
+
+  async userItems(user: string): Promise<string[]> {
+    const ds = this.requireData();
+    const u = ds.userIds.indexOf(user);
+    if (u < 0) throw new Error(`unknown user "${user}"`);
+    const out: string[] = [];
+    for (let k = 0; k < ds.train.u.length; k++) if (ds.train.u[k] === u) out.push(ds.itemIds[ds.train.i[k]]);
+    return out;
+  }
+
+  private pcaOf(t: Trained): Pca2 {
+    if (!t.pca) t.pca = fitPca2(propagateCpu(t.graph, t.E0, t.cfg.dim, t.cfg.layers), t.cfg.dim);
+    return t.pca;
+  }
+
+  async map(): Promise<MapData> {
+    const t = this.requireModel();
+    const ds = this.requireData();
+    const pca = this.pcaOf(t);
+    const E = propagateCpu(t.graph, t.E0, t.cfg.dim, t.cfg.layers);
+    const all = Int32Array.from({ length: ds.nUsers + ds.nItems }, (_, k) => k);
+    return { nUsers: ds.nUsers, nItems: ds.nItems, xy: projectPca2(pca, E, all), variance: pca.variance };
+  }
+
+  async unlearn(forget: string, methods: string[], onProgress?: (p: UnlearnProgress) => void): Promise<ExplorerResult> {
+    const ds = this.requireData();
+    const t = this.requireModel();
+    const token = this.freshToken();
+    const request = parseForgetSpec(forget, ds, t.cfg.seed);
+    if (!t.prep) {
+      onProgress?.({ stage: 'preparing', fraction: 0, message: 'caching the original model' });
+      t.prep = await prepareUnlearning(ds, { E0: t.E0, graph: t.graph }, t.cfg);
+    }
+    if (!t.noiseE0) {
+      onProgress?.({ stage: 'noise floor', fraction: 0, message: 'a second scratch model (seed + 1) for the noise floor' });
+      const noiseCfg = { ...t.cfg, seed: t.cfg.seed + 1, evalEvery: 0 };
+      t.noiseE0 = (
+        await trainLightGCN(ds, noiseCfg, {
+          token,
+          onEpoch: (r) => onProgress?.({ stage: 'noise floor', fraction: r.epoch / r.epochs, message: `epoch ${r.epoch}/${r.epochs}` }),
+        })
+      ).E0;
+    }
+    const run = await runUnlearning(ds, { E0: t.E0, graph: t.graph }, t.cfg, request, {
+      methods,
+      prep: t.prep,
+      noiseE0: t.noiseE0,
+      token,
+      onProgress: (e) => onProgress?.({ method: e.method, stage: e.stage, fraction: e.fraction, message: e.message }),
+    });
+    return this.explorerResult(ds, t, forget, methods, run);
+  }
+
+  private explorerResult(
+    ds: Dataset,
+    t: Trained,
+    forget: string,
+    methods: string[],
+    run: Awaited<ReturnType<typeof runUnlearning>>,
+  ): ExplorerResult {
+    const { report, detail, models } = run;
+    const d = t.cfg.dim;
+    const split = splitForget(ds, parseForgetSpec(forget, ds, t.cfg.seed));
+    const centre = detail.topUser;
+    const forgottenItems: number[] = [];
+    for (let k = 0; k < split.forgotten.u.length; k++) if (split.forgotten.u[k] === centre) forgottenItems.push(split.forgotten.i[k]);
+
+    const view = neighbourhoodView(t.graph, centre, t.cfg.layers, VIEW_CAPS, t.cfg.seed, forgottenItems.map((i) => ds.nUsers + i));
+    const position = new Map<number, number>();
+    detail.nodes.forEach((v, k) => position.set(v, k));
+    const index = Int32Array.from(view.nodes, (v) => position.get(v) ?? -1);
+
+    const pca = this.pcaOf(t);
+    const Eold = propagateCpu(t.graph, t.E0, d, t.cfg.layers);
+    const graphNew = buildGraph(ds.nUsers, ds.nItems, split.remaining);
+    const after: Record<string, Float32Array> = {};
+    for (const m of methods) after[m] = projectPca2(pca, propagateCpu(graphNew, models[m], d, t.cfg.layers), view.nodes);
+
+    const movement: ExplorerResult['movement'] = {};
+    for (const [m, s] of Object.entries(detail.methods)) movement[m] = { norms: s.norms, cos: s.cos };
+    const names = (ids: Int32Array) => Array.from(ids, (i) => ds.itemIds[i]);
+    return {
+      report,
+      methods: methods.map((m) => ({ name: m, label: METHODS[m].label })),
+      nodes: detail.nodes,
+      hop: detail.hop,
+      reference: detail.referenceNorms ? { norms: detail.referenceNorms } : null,
+      scratch: detail.noiseNorms ? { norms: detail.noiseNorms } : null,
+      movement,
+      view: { ...view, index, labels: Array.from(view.nodes, (v) => (v < ds.nUsers ? ds.userIds[v] : ds.itemIds[v - ds.nUsers])) },
+      arrows: { before: projectPca2(pca, Eold, view.nodes), after },
+      centreUser: ds.userIds[centre],
+      forgottenItems: forgottenItems.map((i) => ds.itemIds[i]),
+      topBefore: names(detail.topBefore),
+      topAfter: Object.fromEntries(Object.entries(detail.topAfter).map(([m, ids]) => [m, names(ids)])),
+    };
   }
 }

@@ -28,6 +28,12 @@ const api: EngineApi = {
   train: (cfg, onEvent) => engine.train(cfg, onEvent),
   cancel: () => engine.cancel(),
   embeddings: () => engine.embeddings().then((s) => Comlink.transfer(s, [s.E0.buffer, s.E.buffer])),
+  methods: () => engine.methods(),
+  users: () => engine.users(),
+  userItems: (user) => engine.userItems(user),
+  map: () => engine.map(),
+  unlearn: (forget, methods, onProgress) => engine.unlearn(forget, methods, onProgress),
+  restore: (cfg) => engine.restore(cfg),
   loseDevice: () => engine.loseDevice(),
 };
 Comlink.expose(api);

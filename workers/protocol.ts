@@ -2,6 +2,7 @@
  * The typed contract between the UI and the engine worker. Only plain data and typed arrays cross it.
  */
 import type { EpochReport, LightGCNConfig, Metrics } from '../src/core/types';
+import type { UnlearnReport } from '../src/core/unlearn';
 
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 export const BACKEND_ORDER: BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
@@ -53,7 +54,12 @@ export interface TrainSummary {
   metrics: Metrics;
   msPerEpochMedian: number;
   backend: string;
+  /** 'typed' (typed-array step with the SIMD kernels) or 'tfjs' (tfjs ops on the backend). */
+  engine?: string;
   cancelled: boolean;
+  /** Set when the model came from this browser's cache instead of training. */
+  fromCache?: boolean;
+  reports?: EpochReport[];
 }
 
 export interface EmbeddingsSnapshot {
@@ -65,6 +71,65 @@ export interface EmbeddingsSnapshot {
   E: Float32Array;
 }
 
+/** Users to pick from: original ids and their number of train interactions. */
+export interface UserList {
+  ids: string[];
+  degree: Int32Array;
+}
+
+/** The original model's propagated embeddings projected on two PCA axes (users, then items). */
+export interface MapData {
+  nUsers: number;
+  nItems: number;
+  xy: Float32Array;
+  variance: [number, number];
+}
+
+export interface UnlearnProgress {
+  method?: string;
+  stage: string;
+  fraction: number;
+  message?: string;
+}
+
+/** One series whose per-node movement the explorer draws: a method, the paired reference or the
+ *  scratch retrain with another seed. Values are aligned with `ExplorerResult.nodes`. */
+export interface MovementSeries {
+  norms: Float32Array;
+  cos?: Float32Array;
+}
+
+export interface ExplorerResult {
+  report: UnlearnReport;
+  /** The methods that ran, in order, with labels. */
+  methods: { name: string; label: string }[];
+  /** Hop 1..K neighbourhood of the forgotten user (graph node ids) and hop per node. */
+  nodes: Int32Array;
+  hop: Int8Array;
+  reference: MovementSeries | null;
+  scratch: MovementSeries | null;
+  movement: Record<string, MovementSeries>;
+  /** The sampled neighbourhood picture (nodes[0] = the centre user). */
+  view: {
+    nodes: Int32Array;
+    hop: Int8Array;
+    x: Float32Array;
+    y: Float32Array;
+    edges: Int32Array;
+    totals: number[];
+    /** Position of each view node in `nodes` (−1 for the centre). */
+    index: Int32Array;
+    /** Original ids (user or item) of the view's nodes. */
+    labels: string[];
+  };
+  /** PCA positions of the view's nodes before (original) and after each method (same axes). */
+  arrows: { before: Float32Array; after: Record<string, Float32Array> };
+  centreUser: string;
+  forgottenItems: string[];
+  topBefore: string[];
+  topAfter: Record<string, string[]>;
+}
+
 export interface EngineApi {
   init(preferred?: string): Promise<BackendInfo>;
   loadPreset(name: string, url: string, opts: DataOptions, onProgress?: (p: LoadProgress) => void): Promise<DatasetSummary>;
@@ -72,6 +137,14 @@ export interface EngineApi {
   train(cfg: LightGCNConfig, onEvent?: (e: TrainEvent) => void): Promise<TrainSummary>;
   cancel(): void;
   embeddings(): Promise<EmbeddingsSnapshot>;
+  /** The unlearning methods the engine knows, in registry order. */
+  methods(): Promise<{ name: string; label: string }[]>;
+  users(): Promise<UserList>;
+  userItems(user: string): Promise<string[]>;
+  map(): Promise<MapData>;
+  unlearn(forget: string, methods: string[], onProgress?: (p: UnlearnProgress) => void): Promise<ExplorerResult>;
+  /** Restores a model trained earlier with this data set and config from IndexedDB (no retraining). */
+  restore(cfg: LightGCNConfig): Promise<TrainSummary | null>;
   /** Test hook: destroys the WebGPU device to exercise the fallback path. */
   loseDevice(): Promise<boolean>;
 }

@@ -1,0 +1,55 @@
+import { useState } from 'react';
+import { useStore } from '../store';
+import { parseForget } from '../forgetSpec';
+
+/** A four-step guided tour for a class: train → pick a user → forget → read the spillover chart. */
+export function Tour() {
+  const [open, setOpen] = useState(false);
+  const summary = useStore((s) => s.summary);
+  const users = useStore((s) => s.users);
+  const forget = useStore((s) => s.experiment.forget);
+  const result = useStore((s) => s.result);
+  const phase = useStore((s) => s.phase);
+  const train = useStore((s) => s.train);
+  const setForget = useStore((s) => s.setForget);
+  const unlearn = useStore((s) => s.unlearn);
+
+  if (!open) {
+    return (
+      <button type="button" className="tour-open" onClick={() => setOpen(true)}>
+        Guided tour
+      </button>
+    );
+  }
+  const picked = parseForget(forget).mode !== 'none';
+  const step = !summary ? 0 : !picked ? 1 : !result ? 2 : 3;
+  const heaviest = () => {
+    if (!users) return;
+    let best = 0;
+    for (let u = 1; u < users.ids.length; u++) if (users.degree[u] > users.degree[best]) best = u;
+    void setForget(`user:${users.ids[best]}`);
+  };
+  const steps = [
+    { title: 'Train a recommender', text: 'LightGCN learns user and item embeddings from who interacted with what. Watch the loss fall and Recall@20 rise.', action: 'Train now', run: () => void train() },
+    { title: 'Pick a user to forget', text: 'Click a blue dot on the map, or type an id in “4 · Forget”. A heavy user shows spillover best.', action: 'Pick the heaviest user', run: heaviest },
+    { title: 'Forget them', text: 'Retrain starts from scratch without their data. IFRU instead estimates the change with influence functions: compare the times.', action: 'Forget now', run: () => void unlearn() },
+    { title: 'Read the spillover chart', text: 'Deleting one user moves their items, the users who share those items, and further out. Colour the graph by the paired reference, then by IFRU and IF-direct: IFRU includes the spillover term.', action: '', run: () => document.querySelector('[data-testid=fig-neighbourhood]')?.scrollIntoView({ behavior: 'smooth' }) },
+  ];
+  const s = steps[step];
+  return (
+    <aside className="tour panel" aria-label="Guided tour" aria-live="polite">
+      <div className="tour-head">
+        <strong>
+          Step {step + 1} of 4 · {s.title}
+        </strong>
+        <button type="button" className="small" onClick={() => setOpen(false)} aria-label="Close the tour">
+          ×
+        </button>
+      </div>
+      <p>{s.text}</p>
+      <button type="button" className="primary" disabled={phase !== 'idle'} onClick={s.run}>
+        {s.action || 'Show me'}
+      </button>
+    </aside>
+  );
+}

@@ -1,0 +1,135 @@
+import { useMemo } from 'react';
+import { useStore } from '../../store';
+import { PALETTE } from '../../palette';
+import { formatForget, parseForget } from '../../forgetSpec';
+import { median } from '../../viz/stats';
+import { Figure } from './Figure';
+
+const W = 560;
+const H = 420;
+const PAD = 16;
+
+/** Users and items of the original model on two PCA axes (fixed for every method). After a run,
+ *  arrows go from each neighbourhood node's original position to where the chosen method moved it. */
+export function EmbeddingMap({ series, onSeries }: { series: string; onSeries?: (s: string) => void }) {
+  const map = useStore((s) => s.map);
+  const result = useStore((s) => s.result);
+  const forget = useStore((s) => s.experiment.forget);
+  const users = useStore((s) => s.users);
+  const setForget = useStore((s) => s.setForget);
+  const busy = useStore((s) => s.phase !== 'idle');
+
+  const frame = useMemo(() => {
+    if (!map) return null;
+    let x0 = Infinity;
+    let x1 = -Infinity;
+    let y0 = Infinity;
+    let y1 = -Infinity;
+    for (let k = 0; k < map.xy.length; k += 2) {
+      x0 = Math.min(x0, map.xy[k]);
+      x1 = Math.max(x1, map.xy[k]);
+      y0 = Math.min(y0, map.xy[k + 1]);
+      y1 = Math.max(y1, map.xy[k + 1]);
+    }
+    const s = Math.min((W - 2 * PAD) / (x1 - x0 || 1), (H - 2 * PAD) / (y1 - y0 || 1));
+    return { sx: (x: number) => PAD + (x - x0) * s, sy: (y: number) => H - PAD - (y - y0) * s, span: Math.max(x1 - x0, y1 - y0) };
+  }, [map]);
+
+  const arrows = useMemo(() => {
+    if (!result || !frame) return null;
+    const after = result.arrows.after[series];
+    if (!after) return null;
+    const before = result.arrows.before;
+    const lens: number[] = [];
+    for (let k = 0; k < before.length; k += 2) lens.push(Math.hypot(after[k] - before[k], after[k + 1] - before[k + 1]));
+    const med = median(lens);
+    // Scale so the median arrow is ~4% of the map: movements are tiny next to the spread of the map.
+    const scale = med > 0 ? (0.04 * frame.span) / med : 1;
+    return { before, after, scale };
+  }, [result, frame, series]);
+
+  if (!map || !frame || !users) return null;
+  const choice = parseForget(forget);
+  const selected = choice.mode === 'user' || choice.mode === 'items' ? users.ids.indexOf(choice.user) : -1;
+  const pick = (u: number) => {
+    if (busy) return;
+    const id = users.ids[u];
+    void setForget(formatForget(choice.mode === 'items' ? { mode: 'items', user: id, items: [] } : { mode: 'user', user: id }));
+  };
+  const dots = [];
+  for (let k = 0; k < map.nUsers + map.nItems; k++) {
+    const isUser = k < map.nUsers;
+    dots.push(
+      <circle
+        key={k}
+        cx={frame.sx(map.xy[2 * k])}
+        cy={frame.sy(map.xy[2 * k + 1])}
+        r={isUser ? 2.2 : 1.6}
+        fill={isUser ? PALETTE.blue : PALETTE.orange}
+        opacity={result ? 0.25 : 0.55}
+        onClick={isUser ? () => pick(k) : undefined}
+        className={isUser ? 'pickable' : undefined}
+      >
+        {isUser && <title>{`user ${users.ids[k]} (${users.degree[k]} interactions) — click to forget`}</title>}
+      </circle>,
+    );
+  }
+  const methodButtons = result && onSeries && (
+    <select aria-label="Arrows of method" value={series} onChange={(e) => onSeries(e.target.value)}>
+      {result.methods.map((m) => (
+        <option key={m.name} value={m.name}>
+          {m.label}
+        </option>
+      ))}
+    </select>
+  );
+  return (
+    <Figure
+      id="map"
+      title="Embedding map (PCA of the original model)"
+      look={
+        result
+          ? `Arrows: how ${result.methods.find((m) => m.name === series)?.label ?? series} moved the forgotten user's neighbourhood (arrows ×${arrows?.scale.toFixed(0) ?? 1}; the axes stay those of the original model).`
+          : 'Users (blue) and items (orange) close together are alike. Click a user to pick them for forgetting.'
+      }
+      actions={methodButtons}
+    >
+      <svg viewBox={`0 0 ${W} ${H}`} className="map" role="img" aria-label="Embedding map of users and items">
+        <defs>
+          <marker id="arrowhead" markerWidth="6" markerHeight="6" refX="5" refY="3" orient="auto">
+            <path d="M0,0 L6,3 L0,6 z" fill={PALETTE.vermillion} />
+          </marker>
+        </defs>
+        <g>{dots}</g>
+        {arrows &&
+          Array.from(result!.view.nodes, (_, k) => {
+            const bx = arrows.before[2 * k];
+            const by = arrows.before[2 * k + 1];
+            const ax = bx + (arrows.after[2 * k] - bx) * arrows.scale;
+            const ay = by + (arrows.after[2 * k + 1] - by) * arrows.scale;
+            return (
+              <line
+                key={k}
+                x1={frame.sx(bx)}
+                y1={frame.sy(by)}
+                x2={frame.sx(ax)}
+                y2={frame.sy(ay)}
+                stroke={PALETTE.vermillion}
+                strokeWidth={k === 0 ? 2 : 1}
+                markerEnd="url(#arrowhead)"
+                opacity={0.8}
+              />
+            );
+          })}
+        {selected >= 0 && (
+          <circle cx={frame.sx(map.xy[2 * selected])} cy={frame.sy(map.xy[2 * selected + 1])} r={7} fill="none" stroke="#000" strokeWidth={2}>
+            <title>{`user ${users.ids[selected]} (selected)`}</title>
+          </circle>
+        )}
+        <text x={PAD} y={H - 4} fontSize={11} fill="#555">
+          PC1 ({(map.variance[0] / (map.variance[0] + map.variance[1]) * 100).toFixed(0)}% of the two) →
+        </text>
+      </svg>
+    </Figure>
+  );
+}

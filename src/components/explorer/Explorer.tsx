@@ -1,0 +1,107 @@
+import { useState } from 'react';
+import { useStore } from '../../store';
+import { download, toCsv } from '../../viz/export';
+import { fmt, fmtMs } from '../../viz/stats';
+import { EmbeddingMap } from './EmbeddingMap';
+import { NeighbourhoodGraph } from './NeighbourhoodGraph';
+import { HopChart, MetricsChart, MovementScatter, ScratchLesson, TopLists } from './charts';
+import type { ExplorerResult } from '../../../workers/protocol';
+
+function resultRows(result: ExplorerResult) {
+  return result.methods.map((m) => {
+    const r = result.report.methods[m.name];
+    return {
+      method: m.name,
+      label: m.label,
+      ms: r.ms,
+      speedup: r.speedup,
+      recall20: r.recall20,
+      ndcg20: r.ndcg20,
+      auc: r.auc,
+      forgetInTop20: r.forgetInTop20,
+      forgetMeanRank: r.forgetMeanRank,
+      miaAuc: r.miaAuc,
+      top20Overlap: r.top20Overlap,
+      scoreCorr: r.scoreCorr,
+      movementPearson: r.movementPearson,
+      movementCos: r.movementCos,
+      movementPerHop: r.movementPerHop,
+      hessian: r.hessian ?? '',
+      hvps: r.hvps ?? '',
+      cgIters: r.cgIters ?? '',
+      rowsTouched: r.rowsTouched,
+      notes: r.notes.join(' | '),
+    };
+  });
+}
+
+export function Explorer() {
+  const result = useStore((s) => s.result);
+  const map = useStore((s) => s.map);
+  const [series, setSeries] = useState('ifru');
+  const [arrowMethod, setArrowMethod] = useState('ifru');
+
+  if (!map) return null;
+  if (!result) {
+    return (
+      <div className="explorer">
+        <EmbeddingMap series={arrowMethod} />
+      </div>
+    );
+  }
+  const colourSeries = series === 'reference' || result.movement[series] ? series : result.reference ? 'reference' : result.methods[0].name;
+  const arrows = result.arrows.after[arrowMethod] ? arrowMethod : result.methods[result.methods.length - 1].name;
+  const { report } = result;
+  const retrain = report.methods.retrain;
+  const fastest = result.methods.filter((m) => m.name !== 'retrain').sort((a, b) => report.methods[a.name].ms - report.methods[b.name].ms)[0];
+  const exportJson = () =>
+    download(
+      'unlearning-result.json',
+      new Blob([JSON.stringify({ url: window.location.href, report, centreUser: result.centreUser, forgottenItems: result.forgottenItems, topBefore: result.topBefore, topAfter: result.topAfter }, null, 2)], {
+        type: 'application/json',
+      }),
+    );
+  const exportCsv = () => download('unlearning-result.csv', new Blob([toCsv(resultRows(result))], { type: 'text/csv' }));
+
+  return (
+    <div className="explorer" data-testid="explorer">
+      <section className="panel result-summary" aria-live="polite">
+        <p>
+          <strong>Forgot {report.request}</strong> — {report.forgotten} interactions
+          {report.removedUsers > 0 ? ' (the user is gone: their row is reset as Retrain leaves it and left out of movement statistics)' : ''}.{' '}
+          {retrain && fastest && (
+            <>
+              Retrain took <strong>{fmtMs(retrain.ms)}</strong>; {fastest.label} took <strong>{fmtMs(report.methods[fastest.name].ms)}</strong> (
+              {fmt(report.methods[fastest.name].speedup, 0)}× faster).
+            </>
+          )}
+        </p>
+        <p className="muted">
+          Movement is compared with the <strong>paired reference</strong> — retraining with training noise removed (same start, same
+          deterministic steps on all data vs remaining data{report.reference ? `; ${report.reference.steps} steps, residual ${fmt(report.reference.residual.Dr, 4)}` : ''}). Metrics are
+          compared with <strong>scratch Retrain</strong>.
+        </p>
+        <div className="row">
+          <button type="button" onClick={exportJson}>
+            Export JSON
+          </button>
+          <button type="button" onClick={exportCsv}>
+            Export CSV
+          </button>
+          <button type="button" onClick={() => void navigator.clipboard?.writeText(window.location.href)} title="The link reproduces this experiment">
+            Copy link
+          </button>
+        </div>
+      </section>
+      <div className="figure-grid">
+        <NeighbourhoodGraph result={result} series={colourSeries} onSeries={setSeries} />
+        <EmbeddingMap series={arrows} onSeries={setArrowMethod} />
+        <HopChart result={result} />
+        <MovementScatter result={result} />
+        <MetricsChart result={result} />
+        <TopLists result={result} />
+        <ScratchLesson result={result} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,278 @@
+import { useMemo, useState } from 'react';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  Legend,
+  ReferenceLine,
+  ResponsiveContainer,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+  ZAxis,
+} from 'recharts';
+import type { ExplorerResult } from '../../../workers/protocol';
+import { PALETTE } from '../../palette';
+import { fmt, fmtMs } from '../../viz/stats';
+import { Figure } from './Figure';
+
+/** One colour per series everywhere: the paired reference is black, scratch retrain grey. */
+export const SERIES_COLOURS: Record<string, string> = {
+  reference: '#000000',
+  scratch: PALETTE.grey,
+  retrain: PALETTE.grey,
+  finetune: PALETTE.purple,
+  neggrad: PALETTE.yellow,
+  if: PALETTE.sky,
+  ifru: PALETTE.blue,
+  'ifru-pruned': PALETTE.green,
+  e2urec: PALETTE.vermillion,
+};
+const colour = (name: string) => SERIES_COLOURS[name] ?? PALETTE.orange;
+const num = (v: unknown) => (typeof v === 'number' ? fmt(v, 4) : String(v));
+
+function labelOf(result: ExplorerResult, name: string): string {
+  return result.methods.find((m) => m.name === name)?.label ?? name;
+}
+
+/** c. Mean movement per hop, grouped by method, the paired reference beside them. */
+export function HopChart({ result }: { result: ExplorerResult }) {
+  const ref = result.report.reference;
+  const series = [...(ref ? ['reference'] : []), ...result.methods.map((m) => m.name).filter((m) => m !== 'retrain')];
+  const hops = (ref?.movementPerHop ?? Object.values(result.report.methods)[0]?.movementPerHop ?? []).length;
+  const rows = Array.from({ length: hops }, (_, h) => {
+    const row: Record<string, number | string> = { hop: `hop ${h + 1}` };
+    if (ref) row.reference = ref.movementPerHop[h];
+    for (const m of result.methods) if (m.name !== 'retrain') row[m.name] = result.report.methods[m.name].movementPerHop[h];
+    return row;
+  });
+  return (
+    <Figure id="hops" title="Movement per hop" look="Bars as tall as the black reference bar mean the method moves the neighbourhood as much as retraining would; the effect fades with distance.">
+      <ResponsiveContainer width="100%" height={260}>
+        <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="hop" />
+          <YAxis tickFormatter={(v: number) => fmt(v, 3)} width={56} label={{ value: 'mean ‖Δe‖', angle: -90, position: 'insideLeft', fontSize: 11 }} />
+          <Tooltip formatter={num} />
+          <Legend />
+          {series.map((s) => (
+            <Bar key={s} dataKey={s} name={s === 'reference' ? 'Paired reference' : labelOf(result, s)} fill={colour(s)} isAnimationActive={false} />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </Figure>
+  );
+}
+
+/** d. Per-node movement of a method against the paired reference. */
+export function MovementScatter({ result }: { result: ExplorerResult }) {
+  const candidates = result.methods.map((m) => m.name).filter((m) => m !== 'retrain' && result.movement[m]);
+  const [method, setMethod] = useState(candidates.includes('ifru') ? 'ifru' : candidates[0]);
+  const points = useMemo(() => {
+    const ref = result.reference?.norms;
+    const mine = result.movement[method]?.norms;
+    if (!ref || !mine) return [];
+    const byHop: { x: number; y: number }[][] = [[], [], [], []];
+    // At most ~1500 points per chart keep it light; sampled with a fixed stride, so deterministic.
+    const stride = Math.max(1, Math.ceil(ref.length / 1500));
+    for (let k = 0; k < ref.length; k += stride) {
+      if (!Number.isFinite(ref[k]) || !Number.isFinite(mine[k])) continue;
+      byHop[Math.min(3, result.hop[k])]?.push({ x: ref[k], y: mine[k] });
+    }
+    return byHop;
+  }, [result, method]);
+  const m = result.report.methods[method];
+  const max = Math.max(0, ...points.flat().flatMap((p) => [p.x, p.y]));
+  if (!result.reference || !m) return null;
+  return (
+    <Figure
+      id="scatter"
+      title="Per-node movement vs the paired reference"
+      look={`Points on the diagonal: the method moved each node as retraining would. Pearson r = ${fmt(m.movementPearson, 2)}, median cosine = ${fmt(m.movementCos, 2)}.`}
+      actions={
+        <select aria-label="Method" value={method} onChange={(e) => setMethod(e.target.value)}>
+          {candidates.map((c) => (
+            <option key={c} value={c}>
+              {labelOf(result, c)}
+            </option>
+          ))}
+        </select>
+      }
+    >
+      <ResponsiveContainer width="100%" height={280}>
+        <ScatterChart margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis type="number" dataKey="x" name="reference" domain={[0, max]} tickFormatter={(v: number) => fmt(v, 3)} label={{ value: 'paired reference ‖Δe‖', position: 'insideBottom', offset: -10, fontSize: 11 }} />
+          <YAxis type="number" dataKey="y" name={method} domain={[0, max]} tickFormatter={(v: number) => fmt(v, 3)} width={56} label={{ value: `${labelOf(result, method)} ‖Δe‖`, angle: -90, position: 'insideLeft', fontSize: 11 }} />
+          <ZAxis range={[14, 14]} />
+          <Tooltip formatter={num} />
+          <ReferenceLine segment={[{ x: 0, y: 0 }, { x: max, y: max }]} stroke="#999" strokeDasharray="4 4" />
+          <Legend />
+          {[1, 2, 3].map((h) => (
+            <Scatter key={h} name={`hop ${h}`} data={points[h] ?? []} fill={[PALETTE.vermillion, PALETTE.blue, PALETTE.green][h - 1]} isAnimationActive={false} />
+          ))}
+        </ScatterChart>
+      </ResponsiveContainer>
+    </Figure>
+  );
+}
+
+/** e. Utility, completeness and cost per method, with the noise floor marked. */
+export function MetricsChart({ result }: { result: ExplorerResult }) {
+  const { report } = result;
+  const noise = report.reference?.noiseFloor;
+  const rows = result.methods.map((m) => ({ ...report.methods[m.name], name: m.name, label: m.label }));
+  return (
+    <Figure
+      id="metrics"
+      title="Metrics per method"
+      look="Good unlearning keeps Recall@20 near Retrain's, pushes the forgotten items down like Retrain does, and costs a fraction of its time. The dashed line is the noise floor: a second scratch model's Recall@20."
+      wide
+    >
+      <div className="metrics-grid">
+        <ResponsiveContainer width="100%" height={220}>
+          <BarChart data={rows} margin={{ top: 18, right: 8, bottom: 4, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="label" interval={0} tick={{ fontSize: 11 }} />
+            <YAxis domain={[0, 'auto']} tickFormatter={(v: number) => fmt(v, 2)} width={44} />
+            <Tooltip formatter={num} />
+            <Legend />
+            <Bar dataKey="recall20" name="Recall@20" fill={PALETTE.blue} isAnimationActive={false} />
+            <Bar dataKey="ndcg20" name="NDCG@20" fill={PALETTE.orange} isAnimationActive={false} />
+            {noise && <ReferenceLine y={noise.recall20} stroke="#000" strokeDasharray="5 4" label={{ value: 'noise floor (Recall@20, seed + 1)', position: 'top', fontSize: 10 }} />}
+          </BarChart>
+        </ResponsiveContainer>
+        <ResponsiveContainer width="100%" height={220}>
+          <BarChart data={rows} margin={{ top: 18, right: 8, bottom: 4, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="label" interval={0} tick={{ fontSize: 11 }} />
+            <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow tickFormatter={(v: number) => fmtMs(v)} width={56} />
+            <Tooltip formatter={(v) => (typeof v === 'number' ? fmtMs(v) : String(v))} />
+            <Bar dataKey="ms" name="time (log scale)" isAnimationActive={false}>
+              {rows.map((r) => (
+                <Cell key={r.name} fill={colour(r.name)} />
+              ))}
+            </Bar>
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <table className="results" data-testid="metrics-table">
+        <thead>
+          <tr>
+            <th scope="col">Method</th>
+            <th scope="col">Recall@20</th>
+            <th scope="col">NDCG@20</th>
+            <th scope="col">Forgotten items in top-20</th>
+            <th scope="col">Forget-set mean rank</th>
+            <th scope="col">MIA AUC</th>
+            <th scope="col">Top-20 overlap w/ Retrain</th>
+            <th scope="col">Time</th>
+            <th scope="col">Speed-up</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr className="muted-row">
+            <th scope="row">Original (before)</th>
+            <td>{fmt(report.original.recall20, 4)}</td>
+            <td>{fmt(report.original.ndcg20, 4)}</td>
+            <td>{fmt(report.original.forgetInTop20, 2)}</td>
+            <td>{fmt(report.original.forgetMeanRank, 0)}</td>
+            <td>{fmt(report.original.miaAuc, 2)}</td>
+            <td>–</td>
+            <td>–</td>
+            <td>–</td>
+          </tr>
+          {rows.map((r) => (
+            <tr key={r.name}>
+              <th scope="row">
+                <span className="swatch" style={{ background: colour(r.name) }} /> {r.label}
+              </th>
+              <td>{fmt(r.recall20, 4)}</td>
+              <td>{fmt(r.ndcg20, 4)}</td>
+              <td>{fmt(r.forgetInTop20, 2)}</td>
+              <td>{fmt(r.forgetMeanRank, 0)}</td>
+              <td>{fmt(r.miaAuc, 2)}</td>
+              <td>{r.name === 'retrain' ? '1' : fmt(r.top20Overlap, 2)}</td>
+              <td>{fmtMs(r.ms)}</td>
+              <td>{r.name === 'retrain' ? '1×' : `${fmt(r.speedup, 0)}×`}</td>
+            </tr>
+          ))}
+          {noise && (
+            <tr className="muted-row">
+              <th scope="row">Noise floor (scratch, seed + 1)</th>
+              <td>{fmt(noise.recall20, 4)}</td>
+              <td>–</td>
+              <td>–</td>
+              <td>–</td>
+              <td>–</td>
+              <td>{fmt(noise.top20Overlap, 2)} (vs original)</td>
+              <td>–</td>
+              <td>–</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </Figure>
+  );
+}
+
+/** g. Why per-node movement is not compared with scratch retraining. */
+export function ScratchLesson({ result }: { result: ExplorerResult }) {
+  const ref = result.report.reference;
+  const noise = ref?.noiseFloor;
+  if (!ref || !noise) return null;
+  const rows = ref.movementPerHop.map((v, h) => ({ hop: `hop ${h + 1}`, deletion: v, scratch: noise.movementPerHop[h] }));
+  const ratio = rows.reduce((a, r) => a + r.scratch, 0) / Math.max(1e-12, rows.reduce((a, r) => a + r.deletion, 0));
+  return (
+    <Figure
+      id="lesson"
+      title="Why not compare with scratch retraining?"
+      look={`A scratch retrain with another seed moves every node ~${ratio.toFixed(0)}× more than the deletion does, and per node the two are unrelated (r = ${fmt(noise.movementPearson, 2)}): it shows training noise, not the deletion.`}
+    >
+      <ResponsiveContainer width="100%" height={240}>
+        <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="hop" />
+          <YAxis tickFormatter={(v: number) => fmt(v, 2)} width={50} label={{ value: 'mean ‖Δe‖', angle: -90, position: 'insideLeft', fontSize: 11 }} />
+          <Tooltip formatter={num} />
+          <Legend />
+          <Bar dataKey="deletion" name="the deletion (paired reference)" fill="#000" isAnimationActive={false} />
+          <Bar dataKey="scratch" name="scratch retrain, another seed" fill={PALETTE.grey} isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
+    </Figure>
+  );
+}
+
+/** f. The user's top-20 before and after each method, forgotten items marked. */
+export function TopLists({ result }: { result: ExplorerResult }) {
+  const forgotten = new Set(result.forgottenItems);
+  const lists: [string, string[]][] = [['Before', result.topBefore], ...result.methods.map((m) => [m.label, result.topAfter[m.name] ?? []] as [string, string[]])];
+  return (
+    <Figure
+      id="top20"
+      title={`User ${result.centreUser}: top-20 before and after`}
+      look="Marked items were forgotten: after good unlearning they leave the list, as they do under Retrain."
+      wide
+    >
+      <div className="top-lists">
+        {lists.map(([label, items]) => (
+          <div key={label}>
+            <h4>{label}</h4>
+            <ol>
+              {items.map((it) => (
+                <li key={it} className={forgotten.has(it) ? 'forgotten' : undefined}>
+                  {it}
+                  {forgotten.has(it) && <span className="sr-only"> (forgotten)</span>}
+                </li>
+              ))}
+            </ol>
+          </div>
+        ))}
+      </div>
+    </Figure>
+  );
+}
