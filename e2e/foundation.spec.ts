@@ -18,8 +18,9 @@ test('small preset trains 3 epochs on webgpu, curves and metrics appear, bad upl
 
   const recall = Number(await page.getByTestId('recall').textContent());
   expect(recall).toBeGreaterThan(0);
-  await expect(page.getByTestId('loss-chart').locator('path.recharts-line-curve')).toHaveCount(1);
-  await expect(page.getByTestId('metric-chart').locator('path.recharts-line-curve')).toHaveCount(2);
+  await expect(page.getByTestId('loss-chart').locator('polyline.live-line')).toHaveCount(1);
+  expect(await page.getByTestId('loss-chart').locator('circle').count()).toBe(3);
+  await expect(page.getByTestId('metric-chart').locator('polyline.live-line')).toHaveCount(2);
   await page.screenshot({ path: 'test-results/foundation-trained.png', fullPage: true });
 
   // A malformed upload: a readable message naming the file and line; the loaded data stays.

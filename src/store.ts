@@ -145,7 +145,12 @@ export const useStore = create<State>((set, get) => {
         const backend = await engine().init(experiment.backend === 'auto' ? undefined : experiment.backend);
         set({ backend, phase: 'idle' });
         await get().loadPreset(experiment.data);
-        if (get().dataset && (await restore()) && runnable(parseForget(get().experiment.forget))) await get().unlearn();
+        // A link with settings reproduces its experiment: the model from this browser's cache when it has
+        // it, else trained now; then the forget request, if the link has one.
+        const shared = window.location.hash.length > 1;
+        if (!get().dataset) return;
+        const ready = (await restore()) || (shared && (await get().train(), get().summary !== null));
+        if (ready && shared && runnable(parseForget(get().experiment.forget))) await get().unlearn();
       } catch (err) {
         set({ phase: 'idle' });
         get().notify({ kind: 'error', text: `The engine could not start: ${message(err)}` });

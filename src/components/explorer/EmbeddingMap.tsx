@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useStore } from '../../store';
 import { PALETTE } from '../../palette';
 import { formatForget, parseForget } from '../../forgetSpec';
@@ -41,12 +41,25 @@ export function EmbeddingMap({ series, onSeries }: { series: string; onSeries?: 
     if (!after) return null;
     const before = result.arrows.before;
     const lens: number[] = [];
-    for (let k = 0; k < before.length; k += 2) lens.push(Math.hypot(after[k] - before[k], after[k + 1] - before[k + 1]));
+    for (let k = result.report.removedUsers > 0 ? 2 : 0; k < before.length; k += 2) lens.push(Math.hypot(after[k] - before[k], after[k + 1] - before[k + 1]));
     const med = median(lens);
     // Scale so the median arrow is ~4% of the map: movements are tiny next to the spread of the map.
     const scale = med > 0 ? (0.04 * frame.span) / med : 1;
     return { before, after, scale };
   }, [result, frame, series]);
+
+  const [hover, setHover] = useState(-1);
+  // All points as two paths (users, items) of zero-length round-capped segments: two DOM nodes instead of
+  // thousands keeps a render far under a frame.
+  const dotPaths = useMemo(() => {
+    if (!map || !frame) return { users: '', items: '' };
+    const path = (from: number, to: number) => {
+      const parts: string[] = [];
+      for (let k = from; k < to; k++) parts.push(`M${frame.sx(map.xy[2 * k]).toFixed(1)} ${frame.sy(map.xy[2 * k + 1]).toFixed(1)}h0`);
+      return parts.join('');
+    };
+    return { users: path(0, map.nUsers), items: path(map.nUsers, map.nUsers + map.nItems) };
+  }, [map, frame]);
 
   if (!map || !frame || !users) return null;
   const choice = parseForget(forget);
@@ -56,24 +69,25 @@ export function EmbeddingMap({ series, onSeries }: { series: string; onSeries?: 
     const id = users.ids[u];
     void setForget(formatForget(choice.mode === 'items' ? { mode: 'items', user: id, items: [] } : { mode: 'user', user: id }));
   };
-  const dots = [];
-  for (let k = 0; k < map.nUsers + map.nItems; k++) {
-    const isUser = k < map.nUsers;
-    dots.push(
-      <circle
-        key={k}
-        cx={frame.sx(map.xy[2 * k])}
-        cy={frame.sy(map.xy[2 * k + 1])}
-        r={isUser ? 2.2 : 1.6}
-        fill={isUser ? PALETTE.blue : PALETTE.orange}
-        opacity={result ? 0.25 : 0.55}
-        onClick={isUser ? () => pick(k) : undefined}
-        className={isUser ? 'pickable' : undefined}
-      >
-        {isUser && <title>{`user ${users.ids[k]} (${users.degree[k]} interactions) — click to forget`}</title>}
-      </circle>,
-    );
-  }
+  // Clicks and hovers find the nearest user within 8 px (the points are paths, not elements).
+  const nearestUser = (evt: React.MouseEvent<SVGSVGElement>): number => {
+    const svg = evt.currentTarget;
+    const box = svg.getBoundingClientRect();
+    const px = ((evt.clientX - box.left) / box.width) * W;
+    const py = ((evt.clientY - box.top) / box.height) * H;
+    let best = -1;
+    let bestD = 8 * 8;
+    for (let u = 0; u < map.nUsers; u++) {
+      const dx = frame.sx(map.xy[2 * u]) - px;
+      const dy = frame.sy(map.xy[2 * u + 1]) - py;
+      const dd = dx * dx + dy * dy;
+      if (dd < bestD) {
+        bestD = dd;
+        best = u;
+      }
+    }
+    return best;
+  };
   const methodButtons = result && onSeries && (
     <select aria-label="Arrows of method" value={series} onChange={(e) => onSeries(e.target.value)}>
       {result.methods.map((m) => (
@@ -94,15 +108,34 @@ export function EmbeddingMap({ series, onSeries }: { series: string; onSeries?: 
       }
       actions={methodButtons}
     >
-      <svg viewBox={`0 0 ${W} ${H}`} className="map" role="img" aria-label="Embedding map of users and items">
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        className="map"
+        role="img"
+        aria-label="Embedding map of users and items; click a user to pick them"
+        onClick={(e) => {
+          const u = nearestUser(e);
+          if (u >= 0) pick(u);
+        }}
+        onMouseMove={(e) => setHover(nearestUser(e))}
+        onMouseLeave={() => setHover(-1)}
+      >
         <defs>
           <marker id="arrowhead" markerWidth="6" markerHeight="6" refX="5" refY="3" orient="auto">
             <path d="M0,0 L6,3 L0,6 z" fill={PALETTE.vermillion} />
           </marker>
         </defs>
-        <g>{dots}</g>
+        <path d={dotPaths.items} stroke={PALETTE.orange} strokeWidth={3.2} strokeLinecap="round" opacity={result ? 0.25 : 0.55} />
+        <path d={dotPaths.users} stroke={PALETTE.blue} strokeWidth={4.4} strokeLinecap="round" opacity={result ? 0.3 : 0.6} />
+        {hover >= 0 && (
+          <text x={Math.min(W - 150, frame.sx(map.xy[2 * hover]) + 8)} y={frame.sy(map.xy[2 * hover + 1]) - 8} fontSize={12} className="map-hover">
+            {`user ${users.ids[hover]} (${users.degree[hover]})`}
+          </text>
+        )}
         {arrows &&
           Array.from(result!.view.nodes, (_, k) => {
+            // A deleted user's row is reset, not moved by the method: no arrow for it.
+            if (k === 0 && result!.report.removedUsers > 0) return null;
             const bx = arrows.before[2 * k];
             const by = arrows.before[2 * k + 1];
             const ax = bx + (arrows.after[2 * k] - bx) * arrows.scale;

@@ -21,18 +21,20 @@ export function NeighbourhoodGraph({ result, series, onSeries }: { result: Explo
     ...(result.reference ? [{ name: 'reference', label: 'Paired reference (retraining, noise removed)' }] : []),
     ...result.methods.filter((m) => m.name !== 'retrain'),
   ];
-  // One colour scale for every series, so switching shows which moves more.
+  // One colour scale for every series, so switching shows which moves more. Its top is the 95th
+  // percentile (a few outliers would otherwise turn everything else dark); larger values saturate.
   const top = useMemo(() => {
-    let m = 0;
+    const values: number[] = [];
     for (const o of options) {
       const n = seriesNorms(result, o.name);
       if (!n) continue;
       for (let k = 1; k < view.index.length; k++) {
         const i = view.index[k];
-        if (i >= 0 && Number.isFinite(n[i])) m = Math.max(m, n[i]);
+        if (i >= 0 && Number.isFinite(n[i])) values.push(n[i]);
       }
     }
-    return m || 1;
+    values.sort((a, b) => a - b);
+    return values[Math.floor(0.95 * (values.length - 1))] || 1;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [result]);
   const norms = seriesNorms(result, series);
@@ -102,7 +104,7 @@ export function NeighbourhoodGraph({ result, series, onSeries }: { result: Explo
             <rect key={s} x={0} y={10 + (9 - s) * 16} width={16} height={16} fill={viridis(s / 9)} />
           ))}
           <text x={22} y={22} fontSize={11}>
-            {fmt(top, 3)}
+            ≥ {fmt(top, 3)}
           </text>
           <text x={22} y={170} fontSize={11}>
             0
@@ -119,9 +121,14 @@ export function NeighbourhoodGraph({ result, series, onSeries }: { result: Explo
           <text x={22} y={244} fontSize={11}>
             forgotten
           </text>
-          <text y={270} fontSize={10} fill="#555">
-            {view.totals.map((t, h) => `hop ${h + 1}: ${Math.min(t, countHop(view.hop, h + 1))}/${t}`).join('  ')}
+          <text y={266} fontSize={10} fill="#555">
+            shown / in the graph
           </text>
+          {view.totals.map((t, h) => (
+            <text key={h} y={280 + 13 * h} fontSize={10} fill="#555">
+              {`hop ${h + 1}: ${countHop(view.hop, h + 1)} / ${t}`}
+            </text>
+          ))}
         </g>
       </svg>
     </Figure>

@@ -1,0 +1,84 @@
+import { test, expect, openApp } from './fixtures';
+
+const FIGURES = ['neighbourhood', 'map', 'hops', 'scatter', 'metrics', 'top20', 'lesson'];
+
+test('a teacher shows spillover on the small preset, and the link reproduces it in a fresh profile', async ({ page, watched, browser, baseURL }) => {
+  const t0 = Date.now();
+  await openApp(page);
+  // The guided tour drives the whole flow.
+  await page.getByRole('button', { name: 'Guided tour' }).click();
+  await page.getByRole('button', { name: 'Train now' }).click();
+  await expect(page.getByRole('button', { name: 'Pick the heaviest user' })).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Pick the heaviest user' }).click();
+  await page.getByRole('button', { name: 'Forget now' }).click();
+  await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 120_000 });
+  const seconds = (Date.now() - t0) / 1000;
+  test.info().annotations.push({ type: 'seconds from open to spillover chart', description: seconds.toFixed(1) });
+  expect(seconds).toBeLessThan(60);
+
+  // Every chart has data.
+  for (const id of FIGURES) await expect(page.getByTestId(`fig-${id}`)).toBeVisible();
+  const graph = page.getByTestId('fig-neighbourhood');
+  expect(await graph.locator('svg rect[fill^="rgb"]').count()).toBeGreaterThan(10);
+  expect(await page.getByTestId('fig-map').locator('line[marker-end]').count()).toBeGreaterThan(10);
+  expect(await page.getByTestId('fig-hops').locator('.recharts-bar-rectangle').count()).toBeGreaterThanOrEqual(9);
+  expect(await page.getByTestId('fig-scatter').locator('.recharts-scatter-symbol').count()).toBeGreaterThan(10);
+  expect(await page.getByTestId('fig-lesson').locator('.recharts-bar-rectangle').count()).toBe(6);
+  await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(6); // original, 4 methods, noise floor
+  expect(await page.getByTestId('fig-top20').locator('li').count()).toBe(100);
+  // The spillover toggle recolours the graph.
+  const before = await graph.locator('svg rect[fill^="rgb"]').first().getAttribute('fill');
+  await graph.getByLabel('Colour nodes by').selectOption('if');
+  await graph.getByLabel('Colour nodes by').selectOption('reference');
+  const after = await graph.locator('svg rect[fill^="rgb"]').first().getAttribute('fill');
+  expect(before).not.toBeNull();
+  expect(after).not.toBeNull();
+
+  await page.screenshot({ path: 'test-results/explorer-full.png', fullPage: true });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.getByTestId('fig-neighbourhood').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/explorer-1024.png' });
+
+  const url = page.url();
+  expect(url).toContain('forget=user');
+  const table = await page.getByTestId('metrics-table').locator('tbody tr td:nth-child(2)').allTextContents();
+
+  // A fresh profile: no cache, the link alone reproduces the experiment.
+  const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const other = await fresh.newPage();
+  await other.goto(url);
+  await expect(other.getByTestId('explorer')).toBeVisible({ timeout: 150_000 });
+  const table2 = await other.getByTestId('metrics-table').locator('tbody tr td:nth-child(2)').allTextContents();
+  expect(table2).toEqual(table);
+  await fresh.close();
+
+  // A reload restores the trained model from IndexedDB instead of retraining.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.reload();
+  await expect(page.getByRole('status').filter({ hasText: 'Restored the trained model' })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 60_000 });
+
+  expect(watched.errors).toEqual([]);
+  expect(watched.foreign).toEqual([]);
+});
+
+test('exports results as JSON and CSV and a chart as SVG and PNG', async ({ page }) => {
+  await page.goto('/#forget=user%3Au39&methods=retrain%2Cifru');
+  await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 150_000 });
+  const grab = async (name: string | RegExp, within = page.getByTestId('explorer')) => {
+    const [dl] = await Promise.all([page.waitForEvent('download'), within.getByRole('button', { name }).first().click()]);
+    return dl;
+  };
+  const json = await grab('Export JSON');
+  const parsed = JSON.parse(await (await json.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8')));
+  expect(Object.keys(parsed.report.methods)).toEqual(['retrain', 'ifru']);
+  const csv = await grab('Export CSV');
+  const text = await (await csv.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8'));
+  expect(text.split('\n')[0]).toContain('method,label,ms,speedup,recall20');
+  expect(text.trim().split('\n')).toHaveLength(3);
+  const svg = await grab('SVG', page.getByTestId('fig-hops'));
+  expect(svg.suggestedFilename()).toBe('hops.svg');
+  const png = await grab('PNG', page.getByTestId('fig-hops'));
+  const bytes = await (await png.createReadStream()).toArray().then((c) => Buffer.concat(c));
+  expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+});
