@@ -1,0 +1,79 @@
+import type { CancelToken } from '../types';
+import { throwIfCancelled } from '../types';
+import { makeYielder } from './yielder';
+
+/** Hessian-vector product v ↦ H v (undamped); may be async (tfjs downloads). */
+export type Hvp = (v: Float32Array) => Float32Array | Promise<Float32Array>;
+
+export interface CgOptions {
+  /** μ in (H + μI) p = b. */
+  damping: number;
+  /** Iteration cap: early stopping acts as a regulariser on an indefinite Hessian (DESIGN §5). */
+  maxIter: number;
+  /** Stop when ‖r‖ ≤ tol · ‖b‖. */
+  tol: number;
+  token?: CancelToken;
+  onIter?: (iter: number, relResidual: number) => void;
+}
+
+export interface CgResult {
+  x: Float32Array;
+  iters: number;
+  hvps: number;
+  /** Final ‖b − (H + μI) x‖ / ‖b‖. */
+  residual: number;
+  /** True when a direction of non-positive curvature stopped the solve. */
+  negativeCurvature: boolean;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += a[k] * b[k];
+  return s;
+}
+
+/**
+ * solveHvp: conjugate gradient for (H + μI) x = b from x = 0, with Hessian-vector products only
+ * (vectors kept in float64). On a direction of non-positive curvature it stops at the last iterate.
+ */
+export async function solveHvp(hvp: Hvp, b: Float32Array, opts: CgOptions): Promise<CgResult> {
+  const n = b.length;
+  const x = new Float64Array(n);
+  const r = Float64Array.from(b);
+  const p = Float64Array.from(b);
+  const bnorm = Math.sqrt(dot(r, r));
+  const out = (iters: number, hvps: number, rr: number, negativeCurvature: boolean): CgResult => ({
+    x: Float32Array.from(x),
+    iters,
+    hvps,
+    residual: bnorm > 0 ? Math.sqrt(rr) / bnorm : 0,
+    negativeCurvature,
+  });
+  if (bnorm === 0) return out(0, 0, 0, false);
+  let rr = dot(r, r);
+  let hvps = 0;
+  const p32 = new Float32Array(n);
+  const pause = makeYielder();
+  for (let it = 0; it < opts.maxIter; it++) {
+    throwIfCancelled(opts.token);
+    for (let k = 0; k < n; k++) p32[k] = p[k];
+    const hp = await hvp(p32);
+    hvps++;
+    let pAp = 0;
+    for (let k = 0; k < n; k++) pAp += p[k] * (hp[k] + opts.damping * p[k]);
+    if (!(pAp > 0)) return out(it, hvps, rr, true);
+    const alpha = rr / pAp;
+    for (let k = 0; k < n; k++) {
+      x[k] += alpha * p[k];
+      r[k] -= alpha * (hp[k] + opts.damping * p[k]);
+    }
+    const rrNew = dot(r, r);
+    opts.onIter?.(it + 1, Math.sqrt(rrNew) / bnorm);
+    if (Math.sqrt(rrNew) <= opts.tol * bnorm) return out(it + 1, hvps, rrNew, false);
+    const beta = rrNew / rr;
+    rr = rrNew;
+    for (let k = 0; k < n; k++) p[k] = r[k] + beta * p[k];
+    await pause();
+  }
+  return out(opts.maxIter, hvps, rr, false);
+}

@@ -1,0 +1,221 @@
+/**
+ * What every unlearning method receives: the original model's request-independent cache
+ * (UnlearnPrep, built once per trained model) and the request's own pieces (RequestContext).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { buildGraph } from '../graph';
+import { initEmbeddings, propagateCpu } from '../lightgcn';
+import { graphTensors, registerSpmmKernels, type GraphTensors } from '../spmm';
+import type { CancelToken, Dataset, Graph, LightGCNConfig } from '../types';
+import { rawCurvature, type Curvature } from './fastHessian';
+import { objectiveGradientHost } from './hostObjective';
+import { interactionIncidence, type Incidence } from './incidence';
+import {
+  fixedNegatives,
+  triplesOf,
+  tripleTensors,
+  type ObjectiveSpec,
+  type Triples,
+  type TripleTensors,
+} from './objective';
+import { datasetWithout, splitForget, type ForgetRequest, type ForgetSplit } from './request';
+
+export interface UnlearnPrep {
+  ds: Dataset;
+  cfg: LightGCNConfig;
+  /** θ̂ = the original model's E⁽⁰⁾, on the host and on the active backend. */
+  theta: Float32Array;
+  thetaT: tf.Tensor2D;
+  graphOld: Graph;
+  gtOld: GraphTensors;
+  /** Cached propagation E = P θ̂ on the old graph. */
+  Eold: Float32Array;
+  EoldT: tf.Tensor2D;
+  /** One fixed negative per train interaction (indexed like ds.train). */
+  negs: Int32Array;
+  /** All train interactions with their fixed negatives (the Hessian's data). */
+  all: Triples;
+  allT: TripleTensors;
+  /** ℓ', ℓ'' of every train interaction at θ̂ for the fast Hessian. */
+  curvature: Curvature;
+  /** Train interactions per node (as user, positive or fixed negative). */
+  incidence: Incidence;
+  spec: ObjectiveSpec;
+  /** ∇ L_D(θ̂; Â): the full-data gradient, so that g = gradOld − ∇ L_{D_r}(θ̂; Â') (see influence.ts). */
+  gradOld: Float32Array;
+  /** The seeded initialisation, used to reset a deleted user's row as Retrain leaves it. */
+  init: Float32Array;
+  /** One-off time to build this cache (not part of any request's time). */
+  ms: number;
+  dispose(): void;
+}
+
+export async function prepareUnlearning(
+  ds: Dataset,
+  trained: { E0: Float32Array; graph?: Graph },
+  cfg: LightGCNConfig,
+): Promise<UnlearnPrep> {
+  registerSpmmKernels();
+  const t0 = performance.now();
+  const n = ds.nUsers + ds.nItems;
+  if (trained.E0.length !== n * cfg.dim) throw new Error('prepareUnlearning: E0 does not match the data set and dim');
+  const graphOld = trained.graph ?? buildGraph(ds.nUsers, ds.nItems, ds.train);
+  const gtOld = graphTensors(graphOld);
+  const theta = trained.E0;
+  const thetaT = tf.keep(tf.tensor2d(theta, [n, cfg.dim]));
+  const Eold = propagateCpu(graphOld, theta, cfg.dim, cfg.layers);
+  const EoldT = tf.keep(tf.tensor2d(Eold, [n, cfg.dim]));
+  const negs = fixedNegatives(ds.nUsers, ds.nItems, ds.train, cfg.seed);
+  const spec: ObjectiveSpec = { nUsers: ds.nUsers, layers: cfg.layers, reg: cfg.reg, n: ds.train.u.length };
+  const all = triplesOf(ds.train, negs);
+  const allT = tripleTensors(all);
+  const gradOld = objectiveGradientHost(graphOld, theta, cfg.dim, all, spec, Eold).grad;
+  const init = initEmbeddings(n, cfg.dim, cfg.initStd, cfg.seed);
+  return {
+    ds,
+    cfg,
+    theta,
+    thetaT,
+    graphOld,
+    gtOld,
+    Eold,
+    EoldT,
+    negs,
+    all,
+    allT,
+    curvature: rawCurvature(theta, cfg.dim, ds.nUsers, all),
+    incidence: interactionIncidence(all, ds.nUsers, n),
+    spec,
+    gradOld,
+    init,
+    ms: performance.now() - t0,
+    dispose() {
+      gtOld.dispose();
+      allT.dispose();
+      tf.dispose([thetaT, EoldT]);
+    },
+  };
+}
+
+export interface RequestContext {
+  split: ForgetSplit;
+  /** The data set without D_f. */
+  dsR: Dataset;
+  graphNew: Graph;
+  gtNew: GraphTensors;
+  /** Time to build Â' and upload it; charged to every method that uses it. */
+  graphMs: number;
+  forget: Triples;
+  remain: Triples;
+  forgetT: TripleTensors;
+  remainT: TripleTensors;
+  dispose(): void;
+}
+
+export function prepareRequest(prep: UnlearnPrep, request: ForgetRequest): RequestContext {
+  const split = splitForget(prep.ds, request);
+  const t0 = performance.now();
+  const graphNew = buildGraph(prep.ds.nUsers, prep.ds.nItems, split.remaining);
+  const gtNew = graphTensors(graphNew);
+  const graphMs = performance.now() - t0;
+  const forget = triplesOf(prep.ds.train, prep.negs, split.forgetIdx);
+  const remain = triplesOf(prep.ds.train, prep.negs, split.keepIdx);
+  const forgetT = tripleTensors(forget);
+  const remainT = tripleTensors(remain);
+  return {
+    split,
+    dsR: datasetWithout(prep.ds, split),
+    graphNew,
+    gtNew,
+    graphMs,
+    forget,
+    remain,
+    forgetT,
+    remainT,
+    dispose() {
+      gtNew.dispose();
+      forgetT.dispose();
+      remainT.dispose();
+    },
+  };
+}
+
+export type HessianKind = 'exact' | 'fast';
+
+/** Settings of the influence methods and baselines (defaults: DEFAULT_UNLEARN_OPTIONS). */
+export interface UnlearnOptions {
+  hessian: HessianKind;
+  damping: number;
+  cgIters: number;
+  cgTol: number;
+  /** IFRU-pruned: keep nodes at or above this quantile of the importance scores. */
+  pruneQuantile: number;
+  /** Hops the importance scores spread (the authors: 1). */
+  importanceHops: number;
+  /** IFRU-pruned's spillover set C: 'all' (exact), or the interactions within this many hops of
+   *  the forgotten edges' endpoints (K hops reaches every changed interaction, fewer truncate).
+   *  IFRU always uses 'all'. */
+  spilloverHops: number | 'all';
+  /** Fine-tune / NegGrad epochs over D_r. */
+  finetuneEpochs: number;
+  /** NegGrad: full-batch ascent steps on D_f (with descent on a D_r sample of the same size). */
+  neggradSteps: number;
+  neggradLr: number;
+  /** Reset removed users' rows to their seeded initialisation (what Retrain leaves). */
+  resetRemovedUsers: boolean;
+}
+
+export interface ProgressEvent {
+  stage: string;
+  /** 0..1 within the stage. */
+  fraction: number;
+  message?: string;
+}
+
+export interface UnlearnContext {
+  prep: UnlearnPrep;
+  req: RequestContext;
+  options: UnlearnOptions;
+  token?: CancelToken;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+/** What a method returns: the unlearned E⁽⁰⁾ and what it cost. */
+export interface MethodResult {
+  E0: Float32Array;
+  /** Wall time of the method itself (evaluation excluded; Â' construction included). */
+  ms: number;
+  /** Where the time went (ms), for the influence methods. */
+  phases?: Record<string, number>;
+  hessian?: HessianKind;
+  hvps?: number;
+  cgIters?: number;
+  cgResidual?: number;
+  negativeCurvature?: boolean;
+  /** Rows of E⁽⁰⁾ the method may change. */
+  rowsTouched: number;
+  /** Interactions the Hessian-vector products read (fast Hessian: those touching the rows; exact: all of D). */
+  interactionsTouched?: number;
+  notes: string[];
+}
+
+export interface UnlearningMethod {
+  name: string;
+  label: string;
+  run(ctx: UnlearnContext): Promise<MethodResult>;
+}
+
+/** Sets removed users' rows to their initial values (as Retrain on D_r leaves them). */
+export function resetRemovedUsers(ctx: UnlearnContext, E0: Float32Array, notes: string[]): void {
+  const { removedUsers } = ctx.req.split;
+  if (removedUsers.length === 0) return;
+  if (!ctx.options.resetRemovedUsers) {
+    notes.push(`${removedUsers.length} user(s) lost all interactions; their rows were left as the method set them`);
+    return;
+  }
+  const d = ctx.prep.cfg.dim;
+  for (const u of removedUsers) E0.set(ctx.prep.init.subarray(u * d, u * d + d), u * d);
+  notes.push(
+    `${removedUsers.length} user(s) lost all interactions: row reset to its seeded initialisation (as Retrain leaves it), excluded from movement statistics`,
+  );
+}

@@ -1,0 +1,127 @@
+import type { Triples } from './objective';
+
+/**
+ * The "fast" Hessian of DESIGN §4 (the IFRU authors' choice): the BPR + L2 loss written on the raw
+ * embedding rows θ (no propagation), (1/n) Σ_z [softplus(−x_z) + reg/2 (‖θ_u‖² + ‖θ_i‖² + ‖θ_j‖²)],
+ * x_z = θ_u·(θ_i − θ_j), summed over the interactions that touch the chosen rows, restricted to
+ * those rows. Vectors are compact: row r of v is node rows[r].
+ *
+ * Per interaction, with a = v_u, b = v_i, c = v_j (zero off the chosen rows),
+ * s = ∇x·v = (θ_i − θ_j)·a + θ_u·(b − c), ℓ' = σ(x) − 1, ℓ'' = σ(x)σ(−x):
+ *   (Hv)_u += ℓ''·s·(θ_i − θ_j) + ℓ'·(b − c),  (Hv)_i += ℓ''·s·θ_u + ℓ'·a,  (Hv)_j −= ℓ''·s·θ_u + ℓ'·a.
+ */
+export interface FastHessian {
+  rows: Int32Array;
+  /** Interactions that touch the rows. */
+  interactions: number;
+  hvp(v: Float32Array): Float32Array;
+}
+
+/** ℓ'(x_z) and ℓ''(x_z) of every interaction at θ (raw-row scores): request-independent, so
+ *  UnlearnPrep computes them once. */
+export interface Curvature {
+  d1: Float64Array;
+  d2: Float64Array;
+}
+
+export function rawCurvature(theta: Float32Array, dim: number, nUsers: number, data: Triples): Curvature {
+  const m = data.users.length;
+  const d1 = new Float64Array(m);
+  const d2 = new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    const ou = data.users[k] * dim;
+    const oi = (nUsers + data.pos[k]) * dim;
+    const oj = (nUsers + data.neg[k]) * dim;
+    let x = 0;
+    for (let c = 0; c < dim; c++) x += theta[ou + c] * (theta[oi + c] - theta[oj + c]);
+    const sig = 1 / (1 + Math.exp(-x));
+    d1[k] = sig - 1;
+    d2[k] = sig * (1 - sig);
+  }
+  return { d1, d2 };
+}
+
+export function fastHessian(
+  theta: Float32Array,
+  dim: number,
+  nUsers: number,
+  rows: Int32Array,
+  data: Triples,
+  reg: number,
+  n: number,
+  curvature: Curvature = rawCurvature(theta, dim, nUsers, data),
+  /** Indices of the interactions that touch the rows, when known (else found by a scan). */
+  touched?: Int32Array,
+): FastHessian {
+  const nNodes = theta.length / dim;
+  const R = rows.length;
+  // Off-row endpoints point at a zero "dummy" row R so the inner loops have no branches.
+  const slot = new Int32Array(nNodes).fill(R);
+  for (let r = 0; r < R; r++) slot[rows[r]] = r;
+  let pick = touched;
+  if (!pick) {
+    const found: number[] = [];
+    for (let k = 0; k < data.users.length; k++) {
+      if (slot[data.users[k]] < R || slot[nUsers + data.pos[k]] < R || slot[nUsers + data.neg[k]] < R) found.push(k);
+    }
+    pick = Int32Array.from(found);
+  }
+  const m = pick.length;
+  // Per touched interaction: node offsets into θ, slot offsets into v, ℓ' and ℓ''.
+  const ou = new Int32Array(m), oi = new Int32Array(m), oj = new Int32Array(m);
+  const vu = new Int32Array(m), vi = new Int32Array(m), vj = new Int32Array(m);
+  const d1 = new Float64Array(m);
+  const d2 = new Float64Array(m);
+  const regCount = new Float64Array(R + 1);
+  for (let z = 0; z < m; z++) {
+    const k = pick[z];
+    const u = data.users[k], i = nUsers + data.pos[k], j = nUsers + data.neg[k];
+    ou[z] = u * dim;
+    oi[z] = i * dim;
+    oj[z] = j * dim;
+    vu[z] = slot[u] * dim;
+    vi[z] = slot[i] * dim;
+    vj[z] = slot[j] * dim;
+    d1[z] = curvature.d1[k];
+    d2[z] = curvature.d2[k];
+    regCount[slot[u]]++;
+    regCount[slot[i]]++;
+    regCount[slot[j]]++;
+  }
+  const inv = 1 / n;
+  const ext = new Float64Array((R + 1) * dim);
+  const out = new Float64Array((R + 1) * dim);
+
+  return {
+    rows,
+    interactions: m,
+    hvp(v: Float32Array): Float32Array {
+      ext.set(v);
+      out.fill(0);
+      const th = theta, ex = ext, o = out, D = dim;
+      for (let z = 0; z < m; z++) {
+        const pu = ou[z], pi = oi[z], pj = oj[z];
+        const qu = vu[z], qi = vi[z], qj = vj[z];
+        let s = 0;
+        for (let c = 0; c < D; c++) {
+          s += (th[pi + c] - th[pj + c]) * ex[qu + c] + th[pu + c] * (ex[qi + c] - ex[qj + c]);
+        }
+        const w = d2[z] * s;
+        const l1 = d1[z];
+        for (let c = 0; c < D; c++) {
+          const a = ex[qu + c];
+          o[qu + c] += w * (th[pi + c] - th[pj + c]) + l1 * (ex[qi + c] - ex[qj + c]);
+          const t = w * th[pu + c] + l1 * a;
+          o[qi + c] += t;
+          o[qj + c] -= t;
+        }
+      }
+      const res = new Float32Array(R * dim);
+      for (let r = 0; r < R; r++) {
+        const rr = reg * regCount[r];
+        for (let c = r * dim; c < r * dim + dim; c++) res[c] = (out[c] + rr * v[c]) * inv;
+      }
+      return res;
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/** The unlearning engine's public API (DESIGN §3–§5). */
+export { runUnlearning, summarizeReport, DEFAULT_UNLEARN_OPTIONS } from './run';
+export type { RunOptions, UnlearnReport, UnlearnDetail, UnlearnRun, MethodReport } from './run';
+export { prepareUnlearning, prepareRequest } from './context';
+export type {
+  UnlearnPrep,
+  RequestContext,
+  UnlearnOptions,
+  UnlearnContext,
+  UnlearningMethod,
+  MethodResult,
+  HessianKind,
+  ProgressEvent,
+} from './context';
+export { METHODS, METHOD_NAMES, methodByName } from './registry';
+export { splitForget, parseForgetSpec, describeRequest, datasetWithout } from './request';
+export type { ForgetRequest, ForgetSplit } from './request';
+export { pairedReference, DEFAULT_REFERENCE } from './reference';
+export type { ReferenceOptions, PairedReference } from './reference';
+export { directInfluence, spilloverInfluence, unlearningGradient, influenceUnlearn } from './influence';
+export { importanceScores, pruneByQuantile } from './importance';
+export { kHopNeighbourhood } from './neighbourhood';
+export { solveHvp } from './cg';

@@ -1,0 +1,319 @@
+/**
+ * runUnlearning: one forget request, the chosen methods side by side, the paired reference and
+ * the noise floor computed once per run. Returns plain data (numbers and typed arrays) that
+ * crosses a worker boundary: `report` is the JSON summary, `detail` the per-node data for charts.
+ */
+import { propagateCpu, userItems } from '../lightgcn';
+import { topK } from '../evaluate';
+import { trainLightGCN } from '../train';
+import type { CancelToken, Dataset, Graph, LightGCNConfig } from '../types';
+import { throwIfCancelled } from '../types';
+import {
+  prepareRequest,
+  prepareUnlearning,
+  type MethodResult,
+  type ProgressEvent,
+  type UnlearnContext,
+  type UnlearnOptions,
+  type UnlearnPrep,
+} from './context';
+import {
+  closeness,
+  closenessProbe,
+  completeness,
+  movement,
+  movementNeighbourhood,
+  unseenPairs,
+  utility,
+  type Completeness,
+  type Utility,
+} from './metrics';
+import { DEFAULT_REFERENCE, pairedReference, type ReferenceOptions } from './reference';
+import { methodByName } from './registry';
+import { describeRequest, type ForgetRequest } from './request';
+
+/** Defaults chosen by measuring movement against the paired reference (see bench/unlearn.ts). */
+export const DEFAULT_UNLEARN_OPTIONS: UnlearnOptions = {
+  hessian: 'fast',
+  damping: 1e-4,
+  cgIters: 2,
+  cgTol: 1e-6,
+  pruneQuantile: 0.8,
+  importanceHops: 1,
+  spilloverHops: 0,
+  finetuneEpochs: 2,
+  neggradSteps: 10,
+  neggradLr: 1e-3,
+  resetRemovedUsers: true,
+};
+
+export interface RunOptions extends Partial<UnlearnOptions> {
+  methods?: string[];
+  reference?: Partial<Omit<ReferenceOptions, 'token' | 'onProgress'>> | false;
+  /** Noise floor: a scratch retrain on the full data with seed + 1 (trained here unless given). */
+  noiseFloor?: boolean;
+  noiseE0?: Float32Array;
+  /** Reuse an UnlearnPrep of the same model (it is not disposed here). */
+  prep?: UnlearnPrep;
+  token?: CancelToken;
+  onProgress?: (e: ProgressEvent & { method?: string }) => void;
+}
+
+export interface MethodReport extends Utility, Completeness {
+  label: string;
+  ms: number;
+  speedup: number;
+  /** Recall@20 / Retrain's Recall@20. */
+  recallRatio: number;
+  top20Overlap: number;
+  scoreCorr: number;
+  movementPearson: number;
+  movementCos: number;
+  movementPerHop: number[];
+  phases?: Record<string, number>;
+  hessian?: string;
+  hvps?: number;
+  cgIters?: number;
+  cgResidual?: number;
+  negativeCurvature?: boolean;
+  rowsTouched: number;
+  interactionsTouched?: number;
+  notes: string[];
+}
+
+export interface UnlearnReport {
+  request: string;
+  forgotten: number;
+  removedUsers: number;
+  /** Graph nodes in the movement neighbourhood (hop 1..K). */
+  neighbourhood: number;
+  settings: UnlearnOptions;
+  original: Utility & Completeness;
+  methods: Record<string, MethodReport>;
+  reference: {
+    movementPerHop: number[];
+    residual: { D: number; Dr: number; D0: number; Dr0: number };
+    steps: number;
+    optimizer: string;
+    lr: number;
+    ms: number;
+    /** Scratch retrain on the full data with another seed vs the original model. */
+    noiseFloor: {
+      top20Overlap: number;
+      scoreCorr: number;
+      movementPerHop: number[];
+      movementPearson: number;
+      /** The second-seed model's Recall@20: the seed-to-seed spread of utility. */
+      recall20: number;
+    } | null;
+    /** θ̂ unchanged, only Â → Â': the movement every method gets for free from the new graph. */
+    graphOnly: { movementPearson: number; movementCos: number; movementPerHop: number[] };
+  } | null;
+  /** One-off cache time per trained model (not in any method's ms). */
+  prepMs: number;
+}
+
+export interface UnlearnDetail {
+  /** Hop 1..K neighbourhood of the forgotten user (graph node ids: users, then nUsers + item). */
+  nodes: Int32Array;
+  hop: Int8Array;
+  referenceNorms: Float32Array | null;
+  noiseNorms: Float32Array | null;
+  methods: Record<string, { norms: Float32Array; cos: Float32Array }>;
+  /** The forgotten user's top-20 before and after each method (D_r positives masked). */
+  topUser: number;
+  topBefore: Int32Array;
+  topAfter: Record<string, Int32Array>;
+}
+
+export interface UnlearnRun {
+  report: UnlearnReport;
+  detail: UnlearnDetail;
+  /** Unlearned layer-0 embeddings per method. */
+  models: Record<string, Float32Array>;
+}
+
+export async function runUnlearning(
+  ds: Dataset,
+  trained: { E0: Float32Array; graph?: Graph },
+  cfg: LightGCNConfig,
+  request: ForgetRequest,
+  opts: RunOptions = {},
+): Promise<UnlearnRun> {
+  const options: UnlearnOptions = { ...DEFAULT_UNLEARN_OPTIONS };
+  for (const key of Object.keys(DEFAULT_UNLEARN_OPTIONS) as (keyof UnlearnOptions)[]) {
+    if (opts[key] !== undefined) (options as unknown as Record<string, unknown>)[key] = opts[key];
+  }
+  const names = opts.methods ?? ['retrain', 'finetune', 'neggrad', 'if', 'ifru', 'ifru-pruned'];
+  const methods = names.map(methodByName);
+  const progress = opts.onProgress;
+  const prep = opts.prep ?? (await prepareUnlearning(ds, trained, cfg));
+  const req = prepareRequest(prep, request);
+  const d = cfg.dim;
+  try {
+    const ctx: UnlearnContext = { prep, req, options, token: opts.token };
+    const results: Record<string, MethodResult> = {};
+    for (const m of methods) {
+      throwIfCancelled(opts.token);
+      progress?.({ stage: 'method', fraction: 0, method: m.name, message: m.label });
+      results[m.name] = await m.run({ ...ctx, onProgress: (e) => progress?.({ ...e, method: m.name }) });
+    }
+
+    let reference = null;
+    if (opts.reference !== false) {
+      progress?.({ stage: 'reference', fraction: 0 });
+      reference = await pairedReference(prep, req, {
+        ...DEFAULT_REFERENCE,
+        ...(opts.reference ?? {}),
+        token: opts.token,
+        onProgress: (fraction, message) => progress?.({ stage: 'reference', fraction, message }),
+      });
+    }
+
+    let noiseE: Float32Array | null = null;
+    if (opts.noiseE0 || opts.noiseFloor !== false) {
+      let noiseE0 = opts.noiseE0;
+      if (!noiseE0) {
+        progress?.({ stage: 'noise floor', fraction: 0 });
+        noiseE0 = (await trainLightGCN(ds, { ...cfg, seed: cfg.seed + 1, evalEvery: 0 }, { token: opts.token })).E0;
+      }
+      noiseE = propagateCpu(prep.graphOld, noiseE0, d, cfg.layers);
+    }
+
+    progress?.({ stage: 'metrics', fraction: 0 });
+    const { split, dsR, graphNew } = req;
+    const remainPos = userItems(ds.nUsers, split.remaining);
+    const fullPos = userItems(ds.nUsers, ds.train);
+    const unseen = unseenPairs(ds, split.forgotten, cfg.seed);
+    const probe = closenessProbe(ds, cfg.seed);
+    const removed = new Set(split.removedUsers);
+    const hood = movementNeighbourhood(prep.graphOld, split, cfg.layers);
+    const refMove = reference?.movement;
+    const Eafter: Record<string, Float32Array> = {};
+    for (const name of names) Eafter[name] = propagateCpu(graphNew, results[name].E0, d, cfg.layers);
+    const Eretrain = Eafter['retrain'];
+    const retrainMs = results['retrain']?.ms ?? NaN;
+    const baseUtility = utility(Eretrain ?? prep.Eold, d, dsR, cfg.seed);
+
+    const topUser = split.users.reduce(
+      (best, u) => (count(split.forgotten.u, u) > count(split.forgotten.u, best) ? u : best),
+      split.users[0],
+    );
+    const detail: UnlearnDetail = {
+      nodes: hood.nodes,
+      hop: hood.hop,
+      referenceNorms: null,
+      noiseNorms: null,
+      methods: {},
+      topUser,
+      topBefore: topK(prep.Eold, d, ds.nUsers, ds.nItems, topUser, 20, new Set(itemsOf(fullPos, topUser))),
+      topAfter: {},
+    };
+    const report: UnlearnReport = {
+      request: describeRequest(request, ds),
+      forgotten: split.forgotten.u.length,
+      removedUsers: split.removedUsers.length,
+      neighbourhood: hood.nodes.length,
+      settings: options,
+      original: {
+        ...utility(prep.Eold, d, dsR, cfg.seed),
+        ...completeness(prep.Eold, d, dsR, split.forgotten, unseen, remainPos),
+      },
+      methods: {},
+      reference: null,
+      prepMs: prep.ms,
+    };
+    if (reference) {
+      const refSelf = movement(reference.EDr, reference.ED, d, hood, cfg.layers, refMove);
+      detail.referenceNorms = refSelf.norms;
+      let noiseFloor = null;
+      if (noiseE) {
+        const nm = movement(noiseE, prep.Eold, d, hood, cfg.layers, refMove);
+        detail.noiseNorms = nm.norms;
+        noiseFloor = {
+          ...closeness(prep.Eold, noiseE, d, ds.nUsers, ds.nItems, probe, fullPos),
+          movementPerHop: nm.perHop,
+          movementPearson: nm.pearson,
+          recall20: utility(noiseE, d, ds, cfg.seed).recall20,
+        };
+      }
+      const go = movement(propagateCpu(graphNew, prep.theta, d, cfg.layers), prep.Eold, d, hood, cfg.layers, refMove);
+      report.reference = {
+        graphOnly: { movementPearson: go.pearson, movementCos: go.medianCos, movementPerHop: go.perHop },
+        movementPerHop: refSelf.perHop,
+        residual: reference.residual,
+        steps: reference.steps,
+        optimizer: reference.optimizer,
+        lr: reference.lr,
+        ms: reference.ms,
+        noiseFloor,
+      };
+    }
+    for (const name of names) {
+      const r = results[name];
+      const E = Eafter[name];
+      const mv = movement(E, prep.Eold, d, hood, cfg.layers, refMove);
+      detail.methods[name] = { norms: mv.norms, cos: mv.cos };
+      detail.topAfter[name] = topK(E, d, ds.nUsers, ds.nItems, topUser, 20, new Set(itemsOf(remainPos, topUser)));
+      const u = utility(E, d, dsR, cfg.seed);
+      const close = Eretrain
+        ? closeness(E, Eretrain, d, ds.nUsers, ds.nItems, probe, remainPos, removed)
+        : { top20Overlap: NaN, scoreCorr: NaN };
+      report.methods[name] = {
+        label: methodByName(name).label,
+        ms: r.ms,
+        speedup: retrainMs / r.ms,
+        ...u,
+        recallRatio: u.recall20 / baseUtility.recall20,
+        ...completeness(E, d, dsR, split.forgotten, unseen, remainPos),
+        ...close,
+        movementPearson: mv.pearson,
+        movementCos: mv.medianCos,
+        movementPerHop: mv.perHop,
+        phases: r.phases,
+        hessian: r.hessian,
+        hvps: r.hvps,
+        cgIters: r.cgIters,
+        cgResidual: r.cgResidual,
+        negativeCurvature: r.negativeCurvature,
+        rowsTouched: r.rowsTouched,
+        interactionsTouched: r.interactionsTouched,
+        notes: r.notes,
+      };
+    }
+    const models: Record<string, Float32Array> = {};
+    for (const name of names) models[name] = results[name].E0;
+    return { report, detail, models };
+  } finally {
+    req.dispose();
+    if (!opts.prep) prep.dispose();
+  }
+}
+
+function count(a: Int32Array, v: number): number {
+  let c = 0;
+  for (let k = 0; k < a.length; k++) if (a[k] === v) c++;
+  return c;
+}
+
+function itemsOf(pos: ReturnType<typeof userItems>, u: number): Int32Array {
+  return pos.items.subarray(pos.indptr[u], pos.indptr[u + 1]);
+}
+
+/**
+ * The CLI's one-line JSON (issue 8): a key per method with its figures, plus `reference` (the paired
+ * reference's per-hop movement and residual, the graph-only baseline and the noise floor).
+ */
+export function summarizeReport(report: UnlearnReport): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    request: report.request,
+    forgotten: report.forgotten,
+    removedUsers: report.removedUsers,
+    settings: report.settings,
+    original: report.original,
+    prepMs: report.prepMs,
+  };
+  for (const [name, m] of Object.entries(report.methods)) out[name] = m;
+  out.reference = report.reference;
+  return out;
+}
