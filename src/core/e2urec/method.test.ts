@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildDataset, generateSynthetic } from '../data';
+import { trainLightGCN } from '../train';
+import { DEFAULT_LIGHTGCN, type Dataset, type LightGCNConfig } from '../types';
+import { prepareRequest, prepareUnlearning } from '../unlearn/context';
+import { DEFAULT_UNLEARN_OPTIONS } from '../unlearn/run';
+import { makeE2URecMethod } from './method';
+
+let ds: Dataset;
+let cfg: LightGCNConfig;
+let E0: Float32Array;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  const { raw } = generateSynthetic(
+    { ...generateSynthetic('synthetic-small').config, users: 50, items: 100, interactions: 1400, groups: 4 },
+    8,
+  );
+  ds = buildDataset(raw, { name: 'tiny', seed: 8 }).dataset;
+  cfg = { ...DEFAULT_LIGHTGCN, dim: 16, layers: 2, epochs: 15, batch: 512, lr: 1e-2, evalEvery: 0, seed: 8 };
+  E0 = (await trainLightGCN(ds, cfg)).E0;
+});
+
+describe('E2URec as an unlearning-engine method', () => {
+  it('returns the unlearned E⁽⁰⁾ through the engine’s context, leaving θ̂ untouched', async () => {
+    const prep = await prepareUnlearning(ds, { E0 }, cfg);
+    const start = tf.memory().numTensors;
+    const theta = prep.theta.slice();
+    const user = ds.train.u[0];
+    const req = prepareRequest(prep, { kind: 'items', user, items: [ds.train.i[0], ds.train.i[1]] });
+    const fractions: number[] = [];
+    const method = makeE2URecMethod({ epochs: 2, stepsPerEpoch: 5, rank: 4, augSteps: 5 });
+    const r = await method.run({
+      prep,
+      req,
+      options: DEFAULT_UNLEARN_OPTIONS,
+      onProgress: (e) => fractions.push(e.fraction),
+    });
+    req.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+    prep.dispose();
+    expect(method.name).toBe('e2urec');
+    expect(prep.theta).toEqual(theta);
+    expect(r.E0).toHaveLength(theta.length);
+    expect(r.E0).not.toEqual(theta);
+    expect(r.ms).toBeGreaterThan(0);
+    expect(fractions).toHaveLength(10);
+    expect(fractions[9]).toBe(1);
+    expect(r.notes[0]).toContain(`${4 * (ds.nUsers + ds.nItems + 16)} trainable parameters of ${(ds.nUsers + ds.nItems) * 16}`);
+  });
+
+  it('resets a deleted user’s row to its seeded initialisation, as the other methods do', async () => {
+    const prep = await prepareUnlearning(ds, { E0 }, cfg);
+    const user = ds.train.u[ds.train.u.length - 1];
+    const req = prepareRequest(prep, { kind: 'user', user });
+    const r = await makeE2URecMethod({ epochs: 1, stepsPerEpoch: 2, augSteps: 2 }).run({ prep, req, options: DEFAULT_UNLEARN_OPTIONS });
+    const d = cfg.dim;
+    expect(r.E0.slice(user * d, user * d + d)).toEqual(prep.init.slice(user * d, user * d + d));
+    req.dispose();
+    prep.dispose();
+  });
+});
