@@ -2,7 +2,7 @@ import { test, expect, openApp } from './fixtures';
 
 const FIGURES = ['neighbourhood', 'map', 'hops', 'scatter', 'metrics', 'top20', 'lesson'];
 
-test('a teacher shows spillover on the small preset, and the link reproduces it in a fresh profile', async ({ page, watched, browser, baseURL }) => {
+test('a teacher shows spillover on the small preset, and the link reproduces it in a fresh profile', async ({ page, watched, browser }) => {
   const t0 = Date.now();
   await openApp(page);
   // The guided tour drives the whole flow.

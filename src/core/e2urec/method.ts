@@ -26,7 +26,7 @@ export function makeE2URecMethod(opts: Partial<E2URecLightGCNOptions> = {}): Unl
       ];
       if (last) notes.push(`forget KL ${r.history[0].forgetKl.toExponential(2)} → ${last.forgetKl.toExponential(2)}`);
       resetRemovedUsers(ctx, r.E0, notes);
-      return { E0: r.E0, ms: r.ms + req.graphMs, rowsTouched: prep.ds.nUsers + prep.ds.nItems, notes };
+      return { E0: r.E0, ms: r.ms + req.graphMs, rowsTouched: prep.ds.nUsers + prep.ds.nItems, trainableParams: r.trainableParams, notes };
     },
   };
 }

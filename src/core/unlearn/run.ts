@@ -5,6 +5,8 @@
  */
 import { propagateCpu, userItems } from '../lightgcn';
 import { topK } from '../evaluate';
+import { lightgcnCtrMetrics } from '../e2urec/lightgcn';
+import type { CtrMetrics } from '../e2urec/ctr';
 import { trainLightGCN } from '../train';
 import type { CancelToken, Dataset, Graph, LightGCNConfig } from '../types';
 import { throwIfCancelled } from '../types';
@@ -78,6 +80,13 @@ export interface MethodReport extends Utility, Completeness {
   negativeCurvature?: boolean;
   rowsTouched: number;
   interactionsTouched?: number;
+  /** Parameters the method may change: all of E⁽⁰⁾ for retraining-style methods, the touched rows for
+   *  the influence methods, the LoRA factors for E2URec. */
+  trainableParams: number;
+  /** The E2URec paper's pointwise metrics (AUC / LogLoss / accuracy) on test pairs and on the forget set,
+   *  each positive against a sampled never-seen negative. LogLoss and accuracy treat σ(score) as a
+   *  probability, which BPR does not calibrate: read AUC first. */
+  ctr: { test: CtrMetrics; forget: CtrMetrics };
   notes: string[];
 }
 
@@ -88,7 +97,7 @@ export interface UnlearnReport {
   /** Graph nodes in the movement neighbourhood (hop 1..K). */
   neighbourhood: number;
   settings: UnlearnOptions;
-  original: Utility & Completeness;
+  original: Utility & Completeness & { ctr: { test: CtrMetrics; forget: CtrMetrics } };
   methods: Record<string, MethodReport>;
   reference: {
     movementPerHop: number[];
@@ -218,6 +227,7 @@ export async function runUnlearning(
       original: {
         ...utility(prep.Eold, d, dsR, cfg.seed),
         ...completeness(prep.Eold, d, dsR, split.forgotten, unseen, remainPos),
+        ctr: lightgcnCtrMetrics(prep.theta, d, cfg.layers, prep.graphOld, ds, split, cfg.seed),
       },
       methods: {},
       reference: null,
@@ -278,6 +288,8 @@ export async function runUnlearning(
         negativeCurvature: r.negativeCurvature,
         rowsTouched: r.rowsTouched,
         interactionsTouched: r.interactionsTouched,
+        trainableParams: (r as MethodResult & { trainableParams?: number }).trainableParams ?? r.rowsTouched * d,
+        ctr: lightgcnCtrMetrics(r.E0, d, cfg.layers, graphNew, ds, split, cfg.seed),
         notes: r.notes,
       };
     }
