@@ -82,3 +82,24 @@ test('exports results as JSON and CSV and a chart as SVG and PNG', async ({ page
   const bytes = await (await png.createReadStream()).toArray().then((c) => Buffer.concat(c));
   expect(bytes.subarray(1, 4).toString()).toBe('PNG');
 });
+
+test('E2URec on the same charts, and on the transformer recommender', async ({ page, watched }) => {
+  await page.goto('/#forget=user%3Au39&methods=retrain%2Cifru%2Ce2urec');
+  await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 150_000 });
+  await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(5); // original, 3 methods, noise floor
+  await expect(page.getByTestId('metrics-table')).toContainText('E2URec');
+  // E2URec's trainable parameters are the LoRA factors: far fewer than Retrain's full table.
+  const params = await page.getByTestId('metrics-table').locator('tbody tr').evaluateAll((rows) =>
+    rows.map((r) => Number((r.querySelectorAll('td')[6]?.textContent ?? '').replace(/,/g, ''))),
+  );
+  expect(params[3]).toBeGreaterThan(0);
+  expect(params[3]).toBeLessThan(params[1] / 4);
+
+  await page.getByLabel('Transformer epochs').fill('2');
+  await page.getByTestId('run-transformer').click();
+  await expect(page.getByTestId('transformer-table').locator('tbody tr')).toHaveCount(5, { timeout: 150_000 });
+  await expect(page.getByTestId('transformer-table')).toContainText('E2URec');
+  await page.getByTestId('fig-transformer').screenshot({ path: 'test-results/explorer-transformer.png' });
+  expect(watched.errors).toEqual([]);
+  expect(watched.foreign).toEqual([]);
+});

@@ -18,6 +18,7 @@ import type {
   TrainSummary,
   UnlearnProgress,
   UserList,
+  TransformerUnlearningReport,
 } from '../workers/protocol';
 import { runnable, parseForget } from './forgetSpec';
 import { DEFAULT_LIGHTGCN } from './core/types';
@@ -56,8 +57,11 @@ interface State {
   userItems: string[];
   unlearnProgress: Record<string, UnlearnProgress>;
   result: ExplorerResult | null;
+  transformer: TransformerUnlearningReport | null;
+  transformerProgress: UnlearnProgress | null;
 
   init(): Promise<void>;
+  runTransformer(epochs: number): Promise<void>;
   setForget(spec: string): Promise<void>;
   unlearn(): Promise<void>;
   chooseBackend(choice: string): Promise<void>;
@@ -109,7 +113,7 @@ export const useStore = create<State>((set, get) => {
     set({ phase: 'loading', loadProgress: 0 });
     try {
       const dataset = await what();
-      set({ dataset, customData: custom, reports: [], summary: null, users: null, map: null, result: null, userItems: [] });
+      set({ dataset, customData: custom, reports: [], summary: null, users: null, map: null, result: null, transformer: null, userItems: [] });
       if (dataset.notes.length) get().notify({ kind: 'info', text: `${dataset.name}: ${dataset.notes.join(' ')}` });
       return true;
     } catch (err) {
@@ -136,6 +140,8 @@ export const useStore = create<State>((set, get) => {
     userItems: [],
     unlearnProgress: {},
     result: null,
+    transformer: null,
+    transformerProgress: null,
 
     async init() {
       const { experiment, problems } = fromHash(typeof window === 'undefined' ? '' : window.location.hash);
@@ -247,6 +253,27 @@ export const useStore = create<State>((set, get) => {
         else get().notify({ kind: 'error', text: `Unlearning failed: ${message(err)}` });
       } finally {
         set({ phase: 'idle' });
+      }
+    },
+
+    async runTransformer(epochs) {
+      const { phase, experiment } = get();
+      if (phase !== 'idle' || !runnable(parseForget(experiment.forget))) return;
+      set({ phase: 'unlearning', transformerProgress: { stage: 'original', fraction: 0 } });
+      try {
+        const methods = ['retrain', 'finetune', 'neggrad', 'e2urec'];
+        const transformer = await engine().transformerUnlearn(
+          experiment.forget,
+          methods,
+          epochs,
+          proxy((p: UnlearnProgress) => set({ transformerProgress: p })),
+        );
+        set({ transformer });
+      } catch (err) {
+        if (message(err) === 'cancelled') get().notify({ kind: 'info', text: 'Transformer run cancelled.' });
+        else get().notify({ kind: 'error', text: `Transformer run failed: ${message(err)}` });
+      } finally {
+        set({ phase: 'idle', transformerProgress: null });
       }
     },
 

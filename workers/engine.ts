@@ -13,6 +13,7 @@ import { buildGraph } from '../src/core/graph';
 import { CancelledError, type CancelToken, type Dataset, type LightGCNConfig } from '../src/core/types';
 import { METHODS, parseForgetSpec, prepareUnlearning, runUnlearning, splitForget, type UnlearnPrep } from '../src/core/unlearn';
 import { loadModel, modelKey, saveModel } from './modelCache';
+import { runTransformerUnlearning, TRANSFORMER_METHODS, type TransformerMethod, type TransformerUnlearningReport } from '../src/core/transformer';
 import {
   BACKEND_ORDER,
   type BackendInfo,
@@ -327,6 +328,26 @@ export class Engine {
       onProgress: (e) => onProgress?.({ method: e.method, stage: e.stage, fraction: e.fraction, message: e.message }),
     });
     return this.explorerResult(ds, t, forget, methods, run);
+  }
+
+  async transformerUnlearn(
+    forget: string,
+    methods: string[],
+    epochs: number,
+    onProgress?: (p: UnlearnProgress) => void,
+  ): Promise<TransformerUnlearningReport> {
+    const ds = this.requireData();
+    const token = this.freshToken();
+    const seed = this.trained?.cfg.seed ?? 2024;
+    const chosen = methods.filter((m): m is TransformerMethod => (TRANSFORMER_METHODS as readonly string[]).includes(m));
+    if (chosen.length === 0) throw new Error(`choose one of ${TRANSFORMER_METHODS.join(', ')}`);
+    return runTransformerUnlearning(ds, parseForgetSpec(forget, ds, seed), {
+      methods: chosen,
+      seed,
+      epochs,
+      token,
+      onProgress: (p) => onProgress?.({ method: p.stage, stage: p.stage, fraction: p.fraction, message: p.message }),
+    });
   }
 
   private explorerResult(

@@ -34,6 +34,7 @@ const api: EngineApi = {
   map: () => engine.map(),
   unlearn: (forget, methods, onProgress) => engine.unlearn(forget, methods, onProgress),
   restore: (cfg) => engine.restore(cfg),
+  transformerUnlearn: (forget, methods, epochs, onProgress) => engine.transformerUnlearn(forget, methods, epochs, onProgress),
   loseDevice: () => engine.loseDevice(),
 };
 Comlink.expose(api);

@@ -3,6 +3,9 @@
  */
 import type { EpochReport, LightGCNConfig, Metrics } from '../src/core/types';
 import type { UnlearnReport } from '../src/core/unlearn';
+import type { TransformerUnlearningReport } from '../src/core/transformer';
+
+export type { TransformerUnlearningReport };
 
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 export const BACKEND_ORDER: BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
@@ -143,6 +146,8 @@ export interface EngineApi {
   userItems(user: string): Promise<string[]>;
   map(): Promise<MapData>;
   unlearn(forget: string, methods: string[], onProgress?: (p: UnlearnProgress) => void): Promise<ExplorerResult>;
+  /** The small transformer recommender: trains it, then Retrain / Fine-tune / NegGrad / E2URec on it. */
+  transformerUnlearn(forget: string, methods: string[], epochs: number, onProgress?: (p: UnlearnProgress) => void): Promise<TransformerUnlearningReport>;
   /** Restores a model trained earlier with this data set and config from IndexedDB (no retraining). */
   restore(cfg: LightGCNConfig): Promise<TrainSummary | null>;
   /** Test hook: destroys the WebGPU device to exercise the fallback path. */

@@ -5,6 +5,7 @@ import { fmt, fmtMs } from '../../viz/stats';
 import { EmbeddingMap } from './EmbeddingMap';
 import { NeighbourhoodGraph } from './NeighbourhoodGraph';
 import { HopChart, MetricsChart, MovementScatter, ScratchLesson, TopLists } from './charts';
+import { TransformerPanel } from './TransformerPanel';
 import type { ExplorerResult } from '../../../workers/protocol';
 
 function resultRows(result: ExplorerResult) {
@@ -101,6 +102,7 @@ export function Explorer() {
         <MetricsChart result={result} />
         <TopLists result={result} />
         <ScratchLesson result={result} />
+        <TransformerPanel />
       </div>
     </div>
   );

@@ -168,6 +168,8 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
             <th scope="col">Forgotten items in top-20</th>
             <th scope="col">Forget-set mean rank</th>
             <th scope="col">MIA AUC</th>
+            <th scope="col">AUC test / forget</th>
+            <th scope="col">Trainable params</th>
             <th scope="col">Top-20 overlap w/ Retrain</th>
             <th scope="col">Time</th>
             <th scope="col">Speed-up</th>
@@ -181,6 +183,10 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
             <td>{fmt(report.original.forgetInTop20, 2)}</td>
             <td>{fmt(report.original.forgetMeanRank, 0)}</td>
             <td>{fmt(report.original.miaAuc, 2)}</td>
+            <td>
+              {fmt(report.original.ctr.test.auc, 2)} / {fmt(report.original.ctr.forget.auc, 2)}
+            </td>
+            <td>–</td>
             <td>–</td>
             <td>–</td>
             <td>–</td>
@@ -195,6 +201,10 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
               <td>{fmt(r.forgetInTop20, 2)}</td>
               <td>{fmt(r.forgetMeanRank, 0)}</td>
               <td>{fmt(r.miaAuc, 2)}</td>
+              <td>
+                {fmt(r.ctr.test.auc, 2)} / {fmt(r.ctr.forget.auc, 2)}
+              </td>
+              <td>{r.trainableParams.toLocaleString()}</td>
               <td>{r.name === 'retrain' ? '1' : fmt(r.top20Overlap, 2)}</td>
               <td>{fmtMs(r.ms)}</td>
               <td>{r.name === 'retrain' ? '1×' : `${fmt(r.speedup, 0)}×`}</td>
@@ -204,6 +214,8 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
             <tr className="muted-row">
               <th scope="row">Noise floor (scratch, seed + 1)</th>
               <td>{fmt(noise.recall20, 4)}</td>
+              <td>–</td>
+              <td>–</td>
               <td>–</td>
               <td>–</td>
               <td>–</td>

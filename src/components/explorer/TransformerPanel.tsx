@@ -1,0 +1,103 @@
+import { useState } from 'react';
+import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useStore } from '../../store';
+import { PALETTE } from '../../palette';
+import { fmt, fmtMs } from '../../viz/stats';
+import { NumberField } from '../NumberField';
+import { Figure } from './Figure';
+
+const LABELS: Record<string, string> = { original: 'Original', retrain: 'Retrain', finetune: 'Fine-tune', neggrad: 'NegGrad', e2urec: 'E2URec (LoRA)' };
+
+/** The same forget request on a small causal transformer recommender (2 layers, d 64): E2URec, whose
+ *  student trains only LoRA factors on attention q and v, against Retrain, Fine-tune and NegGrad. */
+export function TransformerPanel() {
+  const report = useStore((s) => s.transformer);
+  const progress = useStore((s) => s.transformerProgress);
+  const phase = useStore((s) => s.phase);
+  const run = useStore((s) => s.runTransformer);
+  const cancel = useStore((s) => s.cancel);
+  const [epochs, setEpochs] = useState(8);
+  const rows = report
+    ? [['original', report.original] as const, ...Object.entries(report.methods)].map(([name, m]) => ({
+        name,
+        label: LABELS[name] ?? name,
+        testAuc: m!.test.auc,
+        forgetAuc: m!.forget.auc,
+        m: m!,
+      }))
+    : [];
+  return (
+    <Figure
+      id="transformer"
+      title="E2URec on a transformer recommender"
+      look="The stand-in for an LLM recommender: good unlearning drops the forget-set AUC towards Retrain's while test AUC stays, and E2URec trains only a few LoRA parameters."
+      wide
+      actions={
+        <>
+          <NumberField label="Transformer epochs" value={epochs} min={1} max={50} step={1} disabled={phase !== 'idle'} onChange={(v) => v && setEpochs(v)} />
+          <button type="button" className="small" data-testid="run-transformer" disabled={phase !== 'idle'} onClick={() => void run(epochs)}>
+            Run on the transformer
+          </button>
+          <button type="button" className="small" disabled={!progress} onClick={cancel}>
+            Cancel
+          </button>
+        </>
+      }
+    >
+      {progress && (
+        <p className="muted" aria-live="polite">
+          {progress.stage}: {progress.message} <progress value={progress.fraction} max={1} aria-label="Transformer progress" />
+        </p>
+      )}
+      {!report && !progress && <p className="muted">Trains the transformer on the loaded data, then forgets the same request with each method (about a minute on the default data).</p>}
+      {report && (
+        <>
+          <ResponsiveContainer width="100%" height={220}>
+            <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" vertical={false} />
+              <XAxis dataKey="label" interval={0} tick={{ fontSize: 11 }} />
+              <YAxis domain={[0, 1]} width={40} />
+              <Tooltip formatter={(v) => (typeof v === 'number' ? fmt(v, 3) : String(v))} />
+              <Legend />
+              <ReferenceLine y={0.5} stroke="#999" strokeDasharray="4 4" label={{ value: 'chance', fontSize: 10, position: 'right' }} />
+              <Bar dataKey="testAuc" name="AUC on test" fill={PALETTE.blue} isAnimationActive={false} />
+              <Bar dataKey="forgetAuc" name="AUC on the forget set" fill={PALETTE.vermillion} isAnimationActive={false} />
+            </BarChart>
+          </ResponsiveContainer>
+          <table className="results" data-testid="transformer-table">
+            <thead>
+              <tr>
+                <th scope="col">Method</th>
+                <th scope="col">AUC test</th>
+                <th scope="col">LogLoss test</th>
+                <th scope="col">ACC test</th>
+                <th scope="col">AUC forget</th>
+                <th scope="col">LogLoss forget</th>
+                <th scope="col">ACC forget</th>
+                <th scope="col">Time</th>
+                <th scope="col">Trainable parameters</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.name} className={r.name === 'original' ? 'muted-row' : undefined}>
+                  <th scope="row">{r.label}</th>
+                  <td>{fmt(r.m.test.auc)}</td>
+                  <td>{fmt(r.m.test.logloss)}</td>
+                  <td>{fmt(r.m.test.acc)}</td>
+                  <td>{fmt(r.m.forget.auc)}</td>
+                  <td>{fmt(r.m.forget.logloss)}</td>
+                  <td>{fmt(r.m.forget.acc)}</td>
+                  <td>{fmtMs(r.m.ms)}</td>
+                  <td>
+                    {r.m.trainableParams.toLocaleString()} ({((100 * r.m.trainableParams) / report.fullParams).toFixed(1)}%)
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </Figure>
+  );
+}
