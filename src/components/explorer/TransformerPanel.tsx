@@ -64,7 +64,7 @@ export function TransformerPanel() {
               <Bar dataKey="forgetAuc" name="AUC on the forget set" fill={PALETTE.vermillion} isAnimationActive={false} />
             </BarChart>
           </ResponsiveContainer>
-          <table className="results" data-testid="transformer-table">
+          <table className="result-table" data-testid="transformer-table">
             <thead>
               <tr>
                 <th scope="col">Method</th>
