@@ -101,7 +101,8 @@ async function browserBench(): Promise<void> {
     const browser = await pw.launch({ executablePath: chromium, args: CHROMIUM_ARGS });
     const page = await browser.newPage();
     await page.goto(base);
-    await page.waitForFunction(() => 'Reflect' in globalThis && (globalThis as unknown as { __engine?: unknown }).__engine !== undefined);
+    // Let the page finish its own start-up (backend benchmark, preset load) before driving the engine.
+    await page.waitForSelector('[data-testid=dataset-summary]', { timeout: 120_000 });
     for (const backend of ['webgpu', 'wasm', 'webgl', 'cpu']) {
       const res = await page.evaluate(
         async ({ backend, epochs, lr }) => {

@@ -63,6 +63,15 @@ export class Engine {
    * backend and runs the fastest: without a GPU, WebGPU is emulated and slower than the CPU kernels.
    */
   async init(preferred?: string): Promise<BackendInfo> {
+    // Backend switches never interleave (a second caller waits for the first to finish).
+    const next = this.initQueue.then(() => this.initNow(preferred));
+    this.initQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private initQueue: Promise<unknown> = Promise.resolve();
+
+  private async initNow(preferred?: string): Promise<BackendInfo> {
     this.dropPrep();
     let sel;
     let reason: string;

@@ -22,7 +22,7 @@ interface Props {
 }
 
 const W = 420;
-const PAD = { left: 48, right: 10, top: 8, bottom: 26 };
+const PAD = { left: 48, right: 10, top: 8, bottom: 36 };
 
 function niceTicks(lo: number, hi: number, count: number): number[] {
   const span = hi - lo || 1;
@@ -34,7 +34,7 @@ function niceTicks(lo: number, hi: number, count: number): number[] {
   return out;
 }
 
-export function LiveChart({ series, length, yDomain, yDigits = 3, height = 200, label }: Props) {
+export function LiveChart({ series, length, yDomain, yDigits = 3, height = 210, label }: Props) {
   const finite = series.flatMap((s) => s.values.filter((v): v is number => v !== undefined && Number.isFinite(v)));
   let [lo, hi] = yDomain ?? [Math.min(...finite), Math.max(...finite)];
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) [lo, hi] = [0, 1];
@@ -54,11 +54,11 @@ export function LiveChart({ series, length, yDomain, yDigits = 3, height = 200, 
         </g>
       ))}
       {xTicks.map((t) => (
-        <text key={`x${t}`} x={x(t)} y={height - 10} textAnchor="middle" fontSize={11} fill="#555">
+        <text key={`x${t}`} x={x(t)} y={height - 20} textAnchor="middle" fontSize={11} fill="#555">
           {t}
         </text>
       ))}
-      <text x={W - PAD.right} y={height - 10} textAnchor="end" fontSize={10} fill="#777">
+      <text x={(PAD.left + W - PAD.right) / 2} y={height - 3} textAnchor="middle" fontSize={10} fill="#777">
         epoch
       </text>
       <line x1={PAD.left} x2={PAD.left} y1={PAD.top} y2={height - PAD.bottom} stroke="#999" />

@@ -39,7 +39,7 @@ function resultRows(result: ExplorerResult) {
 export function Explorer() {
   const result = useStore((s) => s.result);
   const map = useStore((s) => s.map);
-  const [series, setSeries] = useState('ifru');
+  const [series, setSeries] = useState('reference');
   const [arrowMethod, setArrowMethod] = useState('ifru');
 
   if (!map) return null;

@@ -103,14 +103,14 @@ export function MovementScatter({ result }: { result: ExplorerResult }) {
       }
     >
       <ResponsiveContainer width="100%" height={280}>
-        <ScatterChart margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
+        <ScatterChart margin={{ top: 8, right: 16, bottom: 20, left: 16 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis type="number" dataKey="x" name="reference" domain={[0, max]} tickFormatter={(v: number) => fmt(v, 3)} label={{ value: 'paired reference ‖Δe‖', position: 'insideBottom', offset: -10, fontSize: 11 }} />
           <YAxis type="number" dataKey="y" name={method} domain={[0, max]} tickFormatter={(v: number) => fmt(v, 3)} width={56} label={{ value: `${labelOf(result, method)} ‖Δe‖`, angle: -90, position: 'insideLeft', fontSize: 11 }} />
           <ZAxis range={[14, 14]} />
           <Tooltip formatter={num} />
           <ReferenceLine segment={[{ x: 0, y: 0 }, { x: max, y: max }]} stroke="#999" strokeDasharray="4 4" />
-          <Legend />
+          <Legend verticalAlign="top" height={24} />
           {[1, 2, 3].map((h) => (
             <Scatter key={h} name={`hop ${h}`} data={points[h] ?? []} fill={[PALETTE.vermillion, PALETTE.blue, PALETTE.green][h - 1]} isAnimationActive={false} />
           ))}

@@ -8,62 +8,7 @@
  */
 import type { Csr } from './arrays';
 
-// ---- a tiny assembler ------------------------------------------------------------------------
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const str = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  br: (l: number) => [0x0c, l],
-  brIf: (l: number) => [0x0d, l],
-  get: (i: number) => [0x20, i],
-  set: (i: number) => [0x21, i],
-  i32: (v: number) => [0x41, ...sleb(v)],
-  add: [0x6a],
-  mul: [0x6c],
-  shl: [0x74],
-  geU: [0x4f],
-  load: (offset: number) => [0x28, 2, ...uleb(offset)],
-  f32load: [0x2a, 2, 0],
-  v128load: (offset: number) => [0xfd, 0x00, 2, ...uleb(offset)],
-  v128store: (offset: number) => [0xfd, 0x0b, 2, ...uleb(offset)],
-  v128zero: [0xfd, 0x0c, ...new Array(16).fill(0)],
-  f32x4splat: [0xfd, 0x13],
-  f32x4lane: (l: number) => [0xfd, 0x1f, l],
-  f32add: [0x92],
-  f32store: [0x38, 2, 0],
-  f32x4add: [0xfd, 0xe4, 0x01],
-  f32x4mul: [0xfd, 0xe6, 0x01],
-};
+import { F32, I32, V128, funcBody, laneLoop, op, section, str, uleb, vec } from './wasm';
 
 // params: 0 indptr*, 1 indices*, 2 values*, 3 x*, 4 out*, 5 n·4, 6 d·4 (all byte addresses/sizes)
 // locals: 7 r·4, 8 c (column byte offset), 9 j·4, 10 end·4, 11 out row*, 12 x row*, 13 v, 14–17 acc
@@ -101,22 +46,6 @@ function spmmBody(): number[] {
   ];
   const locals = vec([[6, I32], [5, V128]]);
   const body = [...locals, ...code];
-  return [...uleb(body.length), ...body];
-}
-
-/** A loop over 16-byte lanes i = 0, 16, … < nBytes (local `i`), running `lane`. */
-function laneLoop(i: number, nBytes: number, lane: number[]): number[] {
-  return [
-    ...op.block, ...op.loop,
-    ...op.get(i), ...op.get(nBytes), ...op.geU, ...op.brIf(1),
-    ...lane,
-    ...op.get(i), ...op.i32(16), ...op.add, ...op.set(i),
-    ...op.br(0), ...op.end, ...op.end,
-  ];
-}
-
-function funcBody(locals: number[][], code: number[]): number[] {
-  const body = [...vec(locals), ...code, ...op.end];
   return [...uleb(body.length), ...body];
 }
 
