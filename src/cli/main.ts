@@ -74,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     cmd = parseCommand(argv);
   } catch (err) {
-    process.stderr.write(`error: ${(err as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`error: ${(err as Error).message} (see --help)\n`);
     return 2;
   }
   if (cmd.help || !cmd.command) {
