@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { Engine } from './engine';
+import { DEFAULT_LIGHTGCN } from '../src/core/types';
+
+function ratingsFile(name: string, users: number, perUser: number): File {
+  const lines = ['userId,movieId,rating,timestamp'];
+  for (let u = 1; u <= users; u++) for (let k = 0; k < perUser; k++) lines.push(`${u},${(u * 7 + k * 3) % 60},4,0`);
+  return new File([lines.join('\n')], name);
+}
+
+const opts = { testFraction: 0.2, seed: 1 };
+const cfg = { ...DEFAULT_LIGHTGCN, dim: 8, epochs: 3, lr: 0.01, batch: 128, evalEvery: 1 };
+
+describe('Engine (the worker behind comlink)', () => {
+  it('keeps the loaded data when a bad file arrives, trains, unlearns and leaks no tensors', async () => {
+    const engine = new Engine();
+    const info = await engine.init('cpu');
+    expect(info.backend).toBe('cpu');
+    const ok = await engine.loadFile(ratingsFile('ratings.csv', 30, 12), opts);
+    expect(ok).toMatchObject({ users: 30, name: 'ratings.csv' });
+
+    await expect(engine.loadFile(new File(['\u0000\u0001\u0002binary'], 'blob.bin'), opts)).rejects.toThrow(/blob\.bin/);
+    await expect(engine.loadFile(new File(['user,item\n'], 'header.csv'), opts)).rejects.toThrow(/header\.csv/);
+    expect((await engine.users()).ids).toHaveLength(30); // the earlier data set is still there
+
+    const start = tf.memory().numTensors;
+    const epochs: number[] = [];
+    const summary = await engine.train(cfg, (e) => e.type === 'epoch' && epochs.push(e.report.epoch));
+    expect(epochs).toEqual([1, 2, 3]);
+    expect(summary.cancelled).toBe(false);
+    expect(summary.metrics.recall).toBeGreaterThan(0);
+
+    const map = await engine.map();
+    expect(map.xy).toHaveLength(2 * (30 + map.nItems));
+    const result = await engine.unlearn('user:5', ['retrain', 'ifru'], () => undefined);
+    expect(Object.keys(result.report.methods)).toEqual(['retrain', 'ifru']);
+    expect(result.centreUser).toBe('5');
+    expect(result.view.nodes[0]).toBe((await engine.users()).ids.indexOf('5'));
+    expect(result.arrows.before).toHaveLength(2 * result.view.nodes.length);
+    expect(result.forgottenItems.length).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(start + 16); // the unlearning cache, reused by later requests
+  }, 120_000);
+
+  it('cancels training between batches', async () => {
+    const engine = new Engine();
+    await engine.init('cpu');
+    await engine.loadFile(ratingsFile('ratings.csv', 30, 12), opts);
+    const run = engine.train({ ...cfg, epochs: 200 }, (e) => {
+      if (e.type === 'epoch' && e.report.epoch === 2) engine.cancel();
+    });
+    const summary = await run;
+    expect(summary.cancelled).toBe(true);
+  }, 60_000);
+});
