@@ -4,17 +4,18 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh --browser || exit 1
-mkdir -p test-results
-rm -f test-results/vitest.json test-results/playwright.json
+# Reports live outside test-results/, which Playwright empties when it starts.
+mkdir -p .reports
+rm -f .reports/vitest.json .reports/playwright.json
 
 status=0
 echo "» type check" >&2
 npx tsc --noEmit -p tsconfig.json || status=1
 echo "» unit tests" >&2
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
+npx vitest run --reporter=default --reporter=json --outputFile.json=.reports/vitest.json || status=1
 echo "» build" >&2
 npx vite build --logLevel warn || status=1
 echo "» end-to-end tests" >&2
-PW_JSON=test-results/playwright.json npx playwright test || status=1
-node scripts/summary.mjs test-results/vitest.json test-results/playwright.json || status=1
+PW_JSON=.reports/playwright.json npx playwright test || status=1
+node scripts/summary.mjs .reports/vitest.json .reports/playwright.json || status=1
 exit $status
