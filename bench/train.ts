@@ -4,7 +4,8 @@
  *  2. the PyTorch reference (../shared/reference/lightgcn_ref.py) on the same file and epochs, where
  *     `/usr/bin/python3 -c "import torch"` works → ratios of epoch time and Recall@20;
  *  3. the epoch time per backend in headless Chromium (the built app's worker).
- * Prints one JSON object per line. Flags: --epochs N (default 20), --lr X (default 0.005), --skip-browser.
+ * Prints one JSON object per line. Flags: --epochs N (default 20), --lr X (default 0.005), --skip-browser,
+ * --browser-only, --browser-epochs N (default 2).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     lr: { type: 'string', default: '0.005' },
     data: { type: 'string', default: 'public/data/synthetic-ml100k.tsv' },
     'skip-browser': { type: 'boolean', default: false },
+    'browser-only': { type: 'boolean', default: false },
     'browser-epochs': { type: 'string', default: '2' },
   },
 });
@@ -42,6 +44,11 @@ function runCli(backend: string): Record<string, number | string> {
     maxBuffer: 64 << 20,
   });
   return lastJsonLine(out);
+}
+
+if (values['browser-only']) {
+  await browserBench();
+  process.exit(0);
 }
 
 const cli: Record<string, Record<string, number | string>> = {};
