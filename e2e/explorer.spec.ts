@@ -103,3 +103,28 @@ test('E2URec on the same charts, and on the transformer recommender', async ({ p
   expect(watched.errors).toEqual([]);
   expect(watched.foreign).toEqual([]);
 });
+
+test('the map picks a user by mouse and by keyboard', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('train').click();
+  const map = page.getByRole('img', { name: /Embedding map/ });
+  await expect(map).toBeVisible({ timeout: 60_000 });
+  const userField = page.getByLabel(/User \(type an id/);
+  // Keyboard: focus, the first arrow highlights the heaviest user, Enter picks them.
+  await map.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  const heaviest = await userField.inputValue();
+  expect(heaviest).not.toBe('');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  const second = await userField.inputValue();
+  expect(second).not.toBe(heaviest);
+  // Mouse: clicking the highlighted user's point picks that user.
+  await page.keyboard.press('ArrowLeft');
+  await expect(map.locator('text.map-hover')).toContainText(`user ${heaviest}`);
+  const box = await map.locator('circle.map-hover-ring').boundingBox();
+  await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
+  await expect(userField).toHaveValue(heaviest);
+  expect(page.url()).toContain(`forget=user%3A${heaviest}`);
+});

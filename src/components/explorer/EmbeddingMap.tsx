@@ -61,6 +61,11 @@ export function EmbeddingMap({ series, onSeries }: { series: string; onSeries?: 
     return { users: path(0, map.nUsers), items: path(map.nUsers, map.nUsers + map.nItems) };
   }, [map, frame]);
 
+  const byDegree = useMemo(
+    () => (users ? Array.from(users.ids.keys()).sort((a, b) => users.degree[b] - users.degree[a] || a - b) : []),
+    [users],
+  );
+
   if (!map || !frame || !users) return null;
   const choice = parseForget(forget);
   const selected = choice.mode === 'user' || choice.mode === 'items' ? users.ids.indexOf(choice.user) : -1;
@@ -104,7 +109,7 @@ export function EmbeddingMap({ series, onSeries }: { series: string; onSeries?: 
       look={
         result
           ? `Arrows: how ${result.methods.find((m) => m.name === series)?.label ?? series} moved the forgotten user's neighbourhood (arrows ×${arrows?.scale.toFixed(0) ?? 1}; the axes stay those of the original model).`
-          : 'Users (blue) and items (orange) close together are alike. Click a user to pick them for forgetting.'
+          : 'Users (blue) and items (orange) close together are alike. Click a user (or focus the map, then arrows and Enter) to pick them for forgetting.'
       }
       actions={methodButtons}
     >
@@ -112,13 +117,23 @@ export function EmbeddingMap({ series, onSeries }: { series: string; onSeries?: 
         viewBox={`0 0 ${W} ${H}`}
         className="map"
         role="img"
-        aria-label="Embedding map of users and items; click a user to pick them"
+        aria-label="Embedding map of users and items; click a user, or use the arrow keys and Enter, to pick them"
         onClick={(e) => {
           const u = nearestUser(e);
           if (u >= 0) pick(u);
         }}
         onMouseMove={(e) => setHover(nearestUser(e))}
         onMouseLeave={() => setHover(-1)}
+        tabIndex={0}
+        onKeyDown={(e) => {
+          // Keyboard: arrows step through the users (heaviest first), Enter picks the highlighted one.
+          if (e.key === 'ArrowRight' || e.key === 'ArrowDown' || e.key === 'ArrowLeft' || e.key === 'ArrowUp') {
+            e.preventDefault();
+            const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : -1;
+            const at = byDegree.indexOf(hover);
+            setHover(byDegree[(at + step + byDegree.length) % byDegree.length]);
+          } else if (e.key === 'Enter' && hover >= 0) pick(hover);
+        }}
       >
         <defs>
           <marker id="arrowhead" markerWidth="6" markerHeight="6" refX="5" refY="3" orient="auto">
@@ -127,6 +142,7 @@ export function EmbeddingMap({ series, onSeries }: { series: string; onSeries?: 
         </defs>
         <path d={dotPaths.items} stroke={PALETTE.orange} strokeWidth={3.2} strokeLinecap="round" opacity={result ? 0.25 : 0.55} />
         <path d={dotPaths.users} stroke={PALETTE.blue} strokeWidth={4.4} strokeLinecap="round" opacity={result ? 0.3 : 0.6} />
+        {hover >= 0 && <circle className="map-hover-ring" cx={frame.sx(map.xy[2 * hover])} cy={frame.sy(map.xy[2 * hover + 1])} r={5} fill="none" stroke="#000" />}
         {hover >= 0 && (
           <text x={Math.min(W - 150, frame.sx(map.xy[2 * hover]) + 8)} y={frame.sy(map.xy[2 * hover + 1]) - 8} fontSize={12} className="map-hover">
             {`user ${users.ids[hover]} (${users.degree[hover]})`}
