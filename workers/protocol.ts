@@ -4,6 +4,7 @@
 import type { EpochReport, LightGCNConfig, Metrics } from '../src/core/types';
 import type { UnlearnReport } from '../src/core/unlearn';
 import type { TransformerUnlearningReport } from '../src/core/transformer';
+import type { NeighbourhoodView } from '../src/core/neighbourhoodView';
 
 export type { TransformerUnlearningReport };
 
@@ -113,18 +114,13 @@ export interface ExplorerResult {
   scratch: MovementSeries | null;
   movement: Record<string, MovementSeries>;
   /** The sampled neighbourhood picture (nodes[0] = the centre user). */
-  view: {
-    nodes: Int32Array;
-    hop: Int8Array;
-    x: Float32Array;
-    y: Float32Array;
-    edges: Int32Array;
-    totals: number[];
+  view: NeighbourhoodView & {
     /** Position of each view node in `nodes` (−1 for the centre). */
     index: Int32Array;
     /** Original ids (user or item) of the view's nodes. */
     labels: string[];
   };
+
   /** PCA positions of the view's nodes before (original) and after each method (same axes). */
   arrows: { before: Float32Array; after: Record<string, Float32Array> };
   centreUser: string;
