@@ -7,7 +7,6 @@
  * Returns null where WebAssembly SIMD is unavailable; callers fall back to JS.
  */
 import type { Csr } from './arrays';
-
 import { F32, I32, V128, funcBody, laneLoop, op, section, str, uleb, vec } from './wasm';
 
 // params: 0 indptr*, 1 indices*, 2 values*, 3 x*, 4 out*, 5 n·4, 6 d·4 (all byte addresses/sizes)

@@ -38,12 +38,13 @@ function dot(a: Float64Array, b: Float64Array): number {
  */
 export async function solveHvp(hvp: Hvp, b: Float32Array, opts: CgOptions): Promise<CgResult> {
   const n = b.length;
+  const mu = opts.damping;
   const x = new Float64Array(n);
-  const r = Float64Array.from(b);
-  const p = Float64Array.from(b);
+  const r = new Float64Array(b);
+  const p = new Float64Array(b);
   const bnorm = Math.sqrt(dot(r, r));
   const out = (iters: number, hvps: number, rr: number, negativeCurvature: boolean): CgResult => ({
-    x: Float32Array.from(x),
+    x: new Float32Array(x),
     iters,
     hvps,
     residual: bnorm > 0 ? Math.sqrt(rr) / bnorm : 0,
@@ -56,18 +57,20 @@ export async function solveHvp(hvp: Hvp, b: Float32Array, opts: CgOptions): Prom
   const pause = makeYielder();
   for (let it = 0; it < opts.maxIter; it++) {
     throwIfCancelled(opts.token);
-    for (let k = 0; k < n; k++) p32[k] = p[k];
+    p32.set(p);
     const hp = await hvp(p32);
     hvps++;
     let pAp = 0;
-    for (let k = 0; k < n; k++) pAp += p[k] * (hp[k] + opts.damping * p[k]);
+    for (let k = 0; k < n; k++) pAp += p[k] * (hp[k] + mu * p[k]);
     if (!(pAp > 0)) return out(it, hvps, rr, true);
     const alpha = rr / pAp;
+    let rrNew = 0;
     for (let k = 0; k < n; k++) {
       x[k] += alpha * p[k];
-      r[k] -= alpha * (hp[k] + opts.damping * p[k]);
+      const rk = r[k] - alpha * (hp[k] + mu * p[k]);
+      r[k] = rk;
+      rrNew += rk * rk;
     }
-    const rrNew = dot(r, r);
     opts.onIter?.(it + 1, Math.sqrt(rrNew) / bnorm);
     if (Math.sqrt(rrNew) <= opts.tol * bnorm) return out(it + 1, hvps, rrNew, false);
     const beta = rrNew / rr;

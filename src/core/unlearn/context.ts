@@ -4,10 +4,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { buildGraph } from '../graph';
+import { graphWithout } from './graphUpdate';
 import { initEmbeddings, propagateCpu } from '../lightgcn';
 import { graphTensors, registerSpmmKernels, type GraphTensors } from '../spmm';
 import type { CancelToken, Dataset, Graph, LightGCNConfig } from '../types';
-import { rawCurvature, type Curvature } from './fastHessian';
+import { fastHessian, rawCurvature, type Curvature, type FastHessian } from './fastHessian';
 import { objectiveGradientHost } from './hostObjective';
 import { interactionIncidence, type Incidence } from './incidence';
 import {
@@ -38,6 +39,8 @@ export interface UnlearnPrep {
   allT: TripleTensors;
   /** ℓ', ℓ'' of every train interaction at θ̂ for the fast Hessian. */
   curvature: Curvature;
+  /** The fast Hessian on all rows (request-independent; IFRU restricts it to the kept rows). */
+  fastHessianAll: FastHessian;
   /** Train interactions per node (as user, positive or fixed negative). */
   incidence: Incidence;
   spec: ObjectiveSpec;
@@ -71,6 +74,9 @@ export async function prepareUnlearning(
   const allT = tripleTensors(all);
   const gradOld = objectiveGradientHost(graphOld, theta, cfg.dim, all, spec, Eold).grad;
   const init = initEmbeddings(n, cfg.dim, cfg.initStd, cfg.seed);
+  const curvature = rawCurvature(theta, cfg.dim, ds.nUsers, all);
+  const allRows = Int32Array.from({ length: n }, (_, v) => v);
+  const allIds = Int32Array.from({ length: all.users.length }, (_, k) => k);
   return {
     ds,
     cfg,
@@ -83,7 +89,8 @@ export async function prepareUnlearning(
     negs,
     all,
     allT,
-    curvature: rawCurvature(theta, cfg.dim, ds.nUsers, all),
+    curvature,
+    fastHessianAll: fastHessian(theta, cfg.dim, ds.nUsers, allRows, all, cfg.reg, spec.n, curvature, allIds),
     incidence: interactionIncidence(all, ds.nUsers, n),
     spec,
     gradOld,
@@ -103,7 +110,8 @@ export interface RequestContext {
   dsR: Dataset;
   graphNew: Graph;
   gtNew: GraphTensors;
-  /** Time to build Â' and upload it; charged to every method that uses it. */
+  /** Time to build Â' (from Â, graphUpdate.ts); charged to every method that uses it. A method
+   *  that needs gtNew pays its upload itself (it is made on first access). */
   graphMs: number;
   forget: Triples;
   remain: Triples;
@@ -115,27 +123,35 @@ export interface RequestContext {
 export function prepareRequest(prep: UnlearnPrep, request: ForgetRequest): RequestContext {
   const split = splitForget(prep.ds, request);
   const t0 = performance.now();
-  const graphNew = buildGraph(prep.ds.nUsers, prep.ds.nItems, split.remaining);
-  const gtNew = graphTensors(graphNew);
+  const graphNew = graphWithout(prep.graphOld, split.forgotten, split.remaining);
   const graphMs = performance.now() - t0;
   const forget = triplesOf(prep.ds.train, prep.negs, split.forgetIdx);
   const remain = triplesOf(prep.ds.train, prep.negs, split.keepIdx);
-  const forgetT = tripleTensors(forget);
-  const remainT = tripleTensors(remain);
+  // Tensors are made on first use: the host (cpu/wasm) paths of the influence methods need none.
+  let gtNew: GraphTensors | null = null;
+  let forgetT: TripleTensors | null = null;
+  let remainT: TripleTensors | null = null;
   return {
     split,
     dsR: datasetWithout(prep.ds, split),
     graphNew,
-    gtNew,
+    get gtNew() {
+      return (gtNew ??= graphTensors(graphNew));
+    },
     graphMs,
     forget,
     remain,
-    forgetT,
-    remainT,
+    get forgetT() {
+      return (forgetT ??= tripleTensors(forget));
+    },
+    get remainT() {
+      return (remainT ??= tripleTensors(remain));
+    },
     dispose() {
-      gtNew.dispose();
-      forgetT.dispose();
-      remainT.dispose();
+      gtNew?.dispose();
+      forgetT?.dispose();
+      remainT?.dispose();
+      gtNew = forgetT = remainT = null;
     },
   };
 }

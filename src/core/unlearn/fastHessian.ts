@@ -1,3 +1,4 @@
+import { tripleKernels, type TripleKernels } from '../spmm/triples';
 import type { Triples } from './objective';
 
 /**
@@ -52,6 +53,9 @@ export function fastHessian(
   curvature: Curvature = rawCurvature(theta, dim, nUsers, data),
   /** Indices of the interactions that touch the rows, when known (else found by a scan). */
   touched?: Int32Array,
+  /** Use the WebAssembly SIMD kernels when available and dim % 4 == 0 (false: float64 JS loop);
+   *  a TripleKernels instance to lay the data out in (reset here; default: a fresh one). */
+  simd: boolean | TripleKernels = true,
 ): FastHessian {
   const nNodes = theta.length / dim;
   const R = rows.length;
@@ -89,6 +93,9 @@ export function fastHessian(
     regCount[slot[j]]++;
   }
   const inv = 1 / n;
+  const kernels = simd === false || dim % 4 !== 0 ? null : simd === true ? tripleKernels() : simd;
+  kernels?.reset();
+  if (kernels) return simdHvp(kernels, theta, dim, rows, { ou, oi, oj, vu, vi, vj, d1, d2 }, regCount, reg, inv);
   const ext = new Float64Array((R + 1) * dim);
   const out = new Float64Array((R + 1) * dim);
 
@@ -116,6 +123,73 @@ export function fastHessian(
           o[qj + c] -= t;
         }
       }
+      const res = new Float32Array(R * dim);
+      for (let r = 0; r < R; r++) {
+        const rr = reg * regCount[r];
+        for (let c = r * dim; c < r * dim + dim; c++) res[c] = (out[c] + rr * v[c]) * inv;
+      }
+      return res;
+    },
+  };
+}
+
+interface TouchedTriples {
+  /** Offsets (in floats) of the rows in θ and in the compact vector (slot R: the zero row). */
+  ou: Int32Array;
+  oi: Int32Array;
+  oj: Int32Array;
+  vu: Int32Array;
+  vi: Int32Array;
+  vj: Int32Array;
+  d1: Float64Array;
+  d2: Float64Array;
+}
+
+/**
+ * The same product on the SIMD triple kernels, in four passes over the touched interactions:
+ * s = a·(θ_i − θ_j) + θ_u·(b − c); then ℓ''·s times the raw-row gradient, plus ℓ' times the
+ * (b − c, a, −a) part — each pass one dotDiff or scatter.
+ */
+function simdHvp(
+  k: TripleKernels,
+  theta: Float32Array,
+  dim: number,
+  rows: Int32Array,
+  t: TouchedTriples,
+  regCount: Float64Array,
+  reg: number,
+  inv: number,
+): FastHessian {
+  const m = t.ou.length;
+  const R = rows.length;
+  const size = (R + 1) * dim;
+  const [pTh, pV, pOut] = [theta.length, size, size].map((f) => k.alloc(f));
+  const [OU, OI, OJ, QU, QI, QJ, WU, WI, WJ, D1, D2] = new Array(11).fill(0).map(() => k.alloc(m));
+  k.f32(pTh, theta.length).set(theta);
+  const addresses = (dst: number, base: number, offsets: Int32Array) => {
+    const a = k.i32(dst, m);
+    for (let z = 0; z < m; z++) a[z] = base + 4 * offsets[z];
+  };
+  addresses(OU, pTh, t.ou);
+  addresses(OI, pTh, t.oi);
+  addresses(OJ, pTh, t.oj);
+  addresses(QU, pV, t.vu);
+  addresses(QI, pV, t.vi);
+  addresses(QJ, pV, t.vj);
+  addresses(WU, pOut, t.vu);
+  addresses(WI, pOut, t.vi);
+  addresses(WJ, pOut, t.vj);
+  k.f32(D1, m).set(t.d1);
+  k.f32(D2, m).set(t.d2);
+  const V = k.f32(pV, size);
+  const out = k.f32(pOut, size);
+  return {
+    rows,
+    interactions: m,
+    hvp(v: Float32Array): Float32Array {
+      V.set(v);
+      out.fill(0);
+      k.rawHvp([OU, OI, OJ], [QU, QI, QJ], [WU, WI, WJ], D1, D2, m, dim);
       const res = new Float32Array(R * dim);
       for (let r = 0; r < R; r++) {
         const rr = reg * regCount[r];

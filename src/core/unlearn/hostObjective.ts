@@ -1,15 +1,106 @@
 /**
- * The influence objective's gradient on plain typed arrays (same math as objective.ts), built on
- * the training step's kernels (lightgcn.bprDataGradCpu / bprRegGradCpu and the SIMD propagation).
- * On the cpu and wasm backends this is several times faster than the tfjs graph over ~80k
+ * The influence objective's gradient on plain typed arrays (same math as objective.ts): the BPR
+ * data term on WebAssembly SIMD triple kernels (../spmm/triples) where available, else the
+ * training step's JS kernel (lightgcn.bprDataGradCpu); the L2 term per row; the SIMD propagation.
+ * On the cpu and wasm backends this is many times faster than the tfjs graph over ~80k
  * interactions; on webgpu the tfjs path is used instead.
  */
-import { bprDataGradCpu, bprRegGradCpu } from '../lightgcn';
+import { bprDataGradCpu } from '../lightgcn';
 import { propagateMeanCpu } from '../spmm';
+import { tripleKernels, type TripleKernels } from '../spmm/triples';
 import type { Graph } from '../types';
 import type { ObjectiveSpec, Triples } from './objective';
 
-/** ∇_θ L(θ) = P ∇_E L + ∂L/∂θ (P symmetric). `E` = P θ when already known. */
+let shared: TripleKernels | null | undefined;
+
+/** The SIMD kernels for d % 4 == 0 (one instance, reset per call: callers here are synchronous). */
+function kernelsFor(d: number): TripleKernels | null {
+  if (d % 4 !== 0) return null;
+  if (shared === undefined) shared = tripleKernels();
+  shared?.reset();
+  return shared;
+}
+
+/**
+ * Adds scale · Σ_{z∈t} ∇_E softplus(−x_z), x_z = e_u·(e_i − e_j), into gradE and returns
+ * scale · Σ_z softplus(−x_z). `simd` false forces the JS kernel (for tests).
+ */
+export function bprDataGradient(
+  E: Float32Array,
+  d: number,
+  nUsers: number,
+  t: Triples,
+  scale: number,
+  gradE: Float32Array,
+  simd = true,
+  /** false: skip the loss (one log per interaction) and return 0. */
+  withLoss = true,
+): number {
+  const m = t.users.length;
+  if (m === 0) return 0;
+  const k = simd ? kernelsFor(d) : null;
+  if (!k) {
+    const part = new Float32Array(E.length);
+    const loss = bprDataGradCpu(E, d, nUsers, t.users, t.pos, t.neg, part);
+    const s = scale * m; // the kernel averages over its batch
+    for (let c = 0; c < part.length; c++) gradE[c] += s * part[c];
+    return s * loss;
+  }
+  const size = E.length;
+  const [pE, pG, pU, pI, pJ, pGU, pGI, pGJ, pX] = [size, size, m, m, m, m, m, m, m].map((f) => k.alloc(f));
+  k.f32(pE, size).set(E);
+  const U = k.i32(pU, m), I = k.i32(pI, m), J = k.i32(pJ, m);
+  const GU = k.i32(pGU, m), GI = k.i32(pGI, m), GJ = k.i32(pGJ, m);
+  const row = 4 * d, delta = pG - pE;
+  for (let z = 0; z < m; z++) {
+    U[z] = pE + t.users[z] * row;
+    I[z] = pE + (nUsers + t.pos[z]) * row;
+    J[z] = pE + (nUsers + t.neg[z]) * row;
+    GU[z] = U[z] + delta;
+    GI[z] = I[z] + delta;
+    GJ[z] = J[z] + delta;
+  }
+  k.dotDiff(pU, pI, pJ, m, d, pX);
+  const X = k.f32(pX, m);
+  let loss = 0;
+  for (let z = 0; z < m; z++) {
+    const x = X[z];
+    const e = Math.exp(x);
+    // −ln σ(x) = softplus(−x), computed stably; d/dx = −σ(−x). The coefficient overwrites x.
+    if (withLoss) loss += x > 0 ? Math.log1p(1 / e) : -x + Math.log1p(e);
+    X[z] = -scale / (1 + e);
+  }
+  k.scatter([pGU, pGI, pGJ], [pU, pI, pJ], pX, m, d);
+  const G = k.f32(pG, size);
+  for (let c = 0; c < size; c++) gradE[c] += G[c];
+  return scale * loss;
+}
+
+/**
+ * Adds ∂/∂θ of scale · Σ_{z∈t} reg/2 (‖θ_u‖² + ‖θ_i‖² + ‖θ_j‖²) into grad — per row, reg · scale ·
+ * (occurrences of the row in t) · θ_row — and returns that term.
+ */
+export function regGradient(theta: Float32Array, d: number, nUsers: number, t: Triples, reg: number, scale: number, grad: Float32Array): number {
+  const nNodes = theta.length / d;
+  const count = new Float64Array(nNodes);
+  for (let z = 0; z < t.users.length; z++) {
+    count[t.users[z]]++;
+    count[nUsers + t.pos[z]]++;
+    count[nUsers + t.neg[z]]++;
+  }
+  let sq = 0;
+  for (let v = 0; v < nNodes; v++) {
+    if (count[v] === 0) continue;
+    const w = reg * scale * count[v];
+    for (let c = v * d; c < v * d + d; c++) {
+      sq += w * theta[c] * theta[c];
+      grad[c] += w * theta[c];
+    }
+  }
+  return sq / 2;
+}
+
+/** ∇_θ L(θ) = P ∇_E L + ∂L/∂θ (P symmetric), and L(θ). `E` = P θ when already known. */
 export function objectiveGradientHost(
   g: Graph,
   theta: Float32Array,
@@ -17,20 +108,15 @@ export function objectiveGradientHost(
   t: Triples,
   s: ObjectiveSpec,
   E: Float32Array = propagateMeanCpu(g, theta, d, s.layers),
+  /** false: skip the BPR part of the loss (a log per interaction); only the gradient is needed. */
+  withLoss = true,
 ): { grad: Float32Array; loss: number } {
-  const m = t.users.length;
   const grad = new Float32Array(theta.length);
-  if (m === 0) return { grad, loss: 0 };
-  // The kernels average over their batch; the objective sums over it and divides by n.
-  const scale = m / s.n;
+  if (t.users.length === 0) return { grad, loss: 0 };
+  // The objective sums over t and divides by n.
   const gE = new Float32Array(theta.length);
-  let loss = bprDataGradCpu(E, d, s.nUsers, t.users, t.pos, t.neg, gE);
-  for (let k = 0; k < gE.length; k++) gE[k] *= scale;
+  let loss = bprDataGradient(E, d, s.nUsers, t, 1 / s.n, gE, true, withLoss);
   propagateMeanCpu(g, gE, d, s.layers, grad);
-  if (s.reg !== 0) {
-    const gReg = new Float32Array(theta.length);
-    loss += bprRegGradCpu(theta, d, s.nUsers, t.users, t.pos, t.neg, s.reg, gReg);
-    for (let k = 0; k < grad.length; k++) grad[k] += scale * gReg[k];
-  }
-  return { grad, loss: loss * scale };
+  if (s.reg !== 0) loss += regGradient(theta, d, s.nUsers, t, s.reg, 1 / s.n, grad);
+  return { grad, loss };
 }

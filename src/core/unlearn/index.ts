@@ -15,7 +15,8 @@ export type {
 export { METHODS, METHOD_NAMES, methodByName } from './registry';
 export { splitForget, parseForgetSpec, describeRequest, datasetWithout } from './request';
 export type { ForgetRequest, ForgetSplit } from './request';
-export { pairedReference, DEFAULT_REFERENCE } from './reference';
+export { pairedReference, referenceStepSize, DEFAULT_REFERENCE } from './reference';
+export { graphWithout } from './graphUpdate';
 export type { ReferenceOptions, PairedReference } from './reference';
 export { directInfluence, spilloverInfluence, unlearningGradient, influenceUnlearn } from './influence';
 export { importanceScores, pruneByQuantile } from './importance';

@@ -10,10 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { propagateCpu } from '../lightgcn';
 import { DEFAULT_LIGHTGCN, type LightGCNConfig } from '../types';
 import { prepareRequest, prepareUnlearning, type UnlearnContext, type UnlearnOptions, type UnlearnPrep } from './context';
-import { directInfluence, influenceUnlearn, spilloverInfluence, unlearningGradient } from './influence';
+import { directInfluence, hessianOperator, influenceRows, influenceUnlearn, spilloverInfluence, unlearningGradient } from './influence';
+import { fastHessian } from './fastHessian';
+import { initEmbeddings } from '../lightgcn';
 import { objectiveGradientHost } from './hostObjective';
 import { fixedNegatives, triplesOf } from './objective';
-import { pairedReference } from './reference';
+import { pairedReference, referenceStepSize } from './reference';
 import { DEFAULT_UNLEARN_OPTIONS, runUnlearning } from './run';
 import { DenseObjective, TINY, denseP, relErr, scoreMatrix, solveDense, tinyDataset } from './tiny.fixture';
 import type { ForgetRequest } from './request';
@@ -197,6 +199,22 @@ describe('IF and IFRU against exact answers', () => {
   });
 });
 
+describe('paired reference step size', () => {
+  it("'auto' is 0.8 · n / max degree, and gradient descent with it converges on the tiny problem", async () => {
+    let maxDegree = 0;
+    for (const deg of prep.graphOld.degree) maxDegree = Math.max(maxDegree, deg);
+    const auto = referenceStepSize(prep, 'gd');
+    expect(auto).toBeCloseTo((0.8 * ds.train.u.length) / maxDegree, 10);
+    const ctx = context(partial, exactOpts);
+    const ref = await pairedReference(prep, ctx.req, { optimizer: 'gd', lr: 'auto', steps: 400, tol: 0 });
+    const far = await pairedReference(prep, ctx.req, { optimizer: 'gd', lr: 20 * auto, steps: 400, tol: 0 });
+    ctx.done();
+    expect(ref.lr).toBe(auto);
+    expect(ref.residual.Dr).toBeLessThan(1e-2 * ref.residual.Dr0);
+    expect(far.residual.Dr > ref.residual.Dr0 || !Number.isFinite(far.residual.Dr)).toBe(true); // 20× the step diverges
+  });
+});
+
 describe('whole-user deletion', () => {
   it('resets the user row, touches no removed row, and yields finite, bounded values', async () => {
     for (const hessian of ['exact', 'fast'] as const) {
@@ -211,6 +229,21 @@ describe('whole-user deletion', () => {
       expect(maxMove).toBeLessThan(Math.max(...E0.map(Math.abs)));
       expect(r.notes.join(' ')).toMatch(/reset/);
     }
+  });
+});
+
+describe('fast Hessian operator', () => {
+  it('the cached all-row Hessian, with removed rows held at zero, equals the one built on the kept rows', async () => {
+    const ctx = context({ kind: 'user', user }, { ...exactOpts, hessian: 'fast' });
+    const rows = influenceRows(ctx, false);
+    expect(rows.length).toBe(n - 1);
+    const op = hessianOperator(ctx, 'fast', rows);
+    const direct = fastHessian(prep.theta, d, ds.nUsers, rows, prep.all, prep.spec.reg, prep.spec.n);
+    const v = initEmbeddings(rows.length, d, 1, 11);
+    expect(relErr(await op.hvp(v), direct.hvp(v))).toBeLessThan(1e-6);
+    expect(op.interactions).toBe(direct.interactions);
+    op.dispose();
+    ctx.done();
   });
 });
 

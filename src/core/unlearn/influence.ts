@@ -14,16 +14,18 @@
  * Δθ = (H + μI)⁻¹ g on the chosen rows, θ' = θ̂ + Δθ.
  */
 import * as tf from '@tensorflow/tfjs';
-import { bprDataGradCpu, bprRegGradCpu } from '../lightgcn';
 import { propagateMeanCpu } from '../spmm';
+import { tripleKernels, type TripleKernels } from '../spmm/triples';
 import { solveHvp, type Hvp } from './cg';
 import { resetRemovedUsers, type HessianKind, type MethodResult, type UnlearnContext } from './context';
 import { fastHessian } from './fastHessian';
 import { importanceScores, pruneByQuantile } from './importance';
-import { objectiveGradientHost } from './hostObjective';
+import { bprDataGradient, objectiveGradientHost, regGradient } from './hostObjective';
 import { touching } from './incidence';
-import { endpointNodes, kHopNeighbourhood, nodeMask } from './neighbourhood';
+import { endpointNodes, kHopNeighbourhood } from './neighbourhood';
 import { exactHvp, objectiveGradient, objectiveGradientAt, triplesOf, tripleTensors, type Triples } from './objective';
+
+const kernelPool = new WeakMap<UnlearnContext['prep'], { kernels: TripleKernels | null; busy: boolean }>();
 
 /** The tfjs graph on webgpu; typed arrays on cpu/wasm, where they are several times faster. */
 export function gradientOnHost(): boolean {
@@ -53,22 +55,24 @@ export async function unlearningGradient(
   const g = new Float32Array(prep.theta.length);
   if (hops === 'all') {
     const gNew = host
-      ? objectiveGradientHost(req.graphNew, prep.theta, d, req.remain, prep.spec).grad
+      ? objectiveGradientHost(req.graphNew, prep.theta, d, req.remain, prep.spec, undefined, false).grad
       : await download(objectiveGradient(req.gtNew, prep.thetaT, req.remainT, prep.spec));
     for (let k = 0; k < g.length; k++) g[k] = prep.gradOld[k] - gNew[k];
     return g;
   }
-  const C = changedSet(ctx, hops);
-  if (host) return truncatedGradientHost(prep, req, C);
-  const withForget = tripleTensors(concatTriples(req.forget, C));
+  const near = nearInteractions(ctx, hops);
+  const withForget = triplesOf(prep.ds.train, prep.negs, near.withForget);
+  const C = triplesOf(prep.ds.train, prep.negs, near.changed);
+  if (host) return truncatedGradientHost(prep, req, withForget, C);
+  const withForgetT = tripleTensors(withForget);
   const changed = tripleTensors(C);
   try {
-    const gOld = await download(objectiveGradientAt(prep.gtOld, prep.EoldT, prep.thetaT, withForget, prep.spec));
+    const gOld = await download(objectiveGradientAt(prep.gtOld, prep.EoldT, prep.thetaT, withForgetT, prep.spec));
     const gNew = await download(objectiveGradient(req.gtNew, prep.thetaT, changed, prep.spec));
     for (let k = 0; k < g.length; k++) g[k] = gOld[k] - gNew[k];
     return g;
   } finally {
-    withForget.dispose();
+    withForgetT.dispose();
     changed.dispose();
   }
 }
@@ -77,50 +81,58 @@ export async function unlearningGradient(
  * g = P ∇_E L_{D_f ∪ C}(E) − P' ∇_E L_C(E') + ∂/∂θ of D_f's L2 (C's L2 terms cancel), with the
  * cached E = Pθ̂ and E' = P'θ̂.
  */
-function truncatedGradientHost(prep: UnlearnContext['prep'], req: UnlearnContext['req'], C: Triples): Float32Array {
+function truncatedGradientHost(prep: UnlearnContext['prep'], req: UnlearnContext['req'], withForget: Triples, C: Triples): Float32Array {
   const d = prep.cfg.dim;
   const { nUsers, layers, n, reg } = prep.spec;
   const size = prep.theta.length;
-  const accumulate = (E: Float32Array, t: Triples, into: Float32Array) => {
-    if (t.users.length === 0) return;
-    const part = new Float32Array(size);
-    bprDataGradCpu(E, d, nUsers, t.users, t.pos, t.neg, part);
-    const scale = t.users.length / n; // the kernel averages over its batch
-    for (let k = 0; k < size; k++) into[k] += scale * part[k];
-  };
   const aOld = new Float32Array(size);
-  accumulate(prep.Eold, req.forget, aOld);
-  accumulate(prep.Eold, C, aOld);
+  bprDataGradient(prep.Eold, d, nUsers, withForget, 1 / n, aOld, true, false);
   const aNew = new Float32Array(size);
-  accumulate(propagateMeanCpu(req.graphNew, prep.theta, d, layers), C, aNew);
+  if (C.users.length > 0) {
+    bprDataGradient(propagateMeanCpu(req.graphNew, prep.theta, d, layers), d, nUsers, C, 1 / n, aNew, true, false);
+  }
   const g = propagateMeanCpu(prep.graphOld, aOld, d, layers);
   const pNew = propagateMeanCpu(req.graphNew, aNew, d, layers);
-  const f = req.forget;
-  const gReg = new Float32Array(size);
-  if (reg !== 0 && f.users.length > 0) bprRegGradCpu(prep.theta, d, nUsers, f.users, f.pos, f.neg, reg, gReg);
-  const regScale = f.users.length / n;
-  for (let k = 0; k < size; k++) g[k] += regScale * gReg[k] - pNew[k];
+  for (let k = 0; k < size; k++) g[k] -= pNew[k];
+  if (reg !== 0) regGradient(prep.theta, d, nUsers, req.forget, reg, 1 / n, g);
   return g;
 }
 
-/** Remaining interactions with an endpoint (user, item or fixed negative) within `hops` hops of
- *  the forgotten edges' endpoints in the old graph. */
-export function changedSet(ctx: UnlearnContext, hops: number): Triples {
+/**
+ * Indices into ds.train of C (remaining interactions with an endpoint — user, item or fixed
+ * negative — within `hops` hops of the forgotten edges' endpoints in the old graph) and of
+ * D_f ∪ C (every forgotten interaction touches an endpoint, so that is all interactions near).
+ */
+export function nearInteractions(ctx: UnlearnContext, hops: number): { withForget: Int32Array; changed: Int32Array } {
   const { prep, req } = ctx;
+  const { indptr, ids, m } = prep.incidence;
   const near = kHopNeighbourhood(prep.graphOld, endpointNodes(req.split.forgotten, prep.ds.nUsers), hops).nodes;
-  const forgotten = nodeMask(prep.incidence.m, req.split.forgetIdx);
-  const idx = touching(prep.incidence, near).filter((k) => !forgotten[k]);
-  return triplesOf(prep.ds.train, prep.negs, idx);
+  // 1: near, 2: near and forgotten (every forgotten interaction is near).
+  const mark = new Uint8Array(m);
+  let count = 0;
+  for (let a = 0; a < near.length; a++) {
+    for (let p = indptr[near[a]]; p < indptr[near[a] + 1]; p++) {
+      if (!mark[ids[p]]) {
+        mark[ids[p]] = 1;
+        count++;
+      }
+    }
+  }
+  const forgetIdx = req.split.forgetIdx;
+  for (let a = 0; a < forgetIdx.length; a++) mark[forgetIdx[a]] = 2;
+  const withForget = new Int32Array(count);
+  const changed = new Int32Array(count - forgetIdx.length);
+  for (let k = 0, a = 0, b = 0; k < m; k++) {
+    if (mark[k] === 0) continue;
+    withForget[a++] = k;
+    if (mark[k] === 1) changed[b++] = k;
+  }
+  return { withForget, changed };
 }
 
-function concatTriples(a: Triples, b: Triples): Triples {
-  const cat = (x: Int32Array, y: Int32Array) => {
-    const out = new Int32Array(x.length + y.length);
-    out.set(x);
-    out.set(y, x.length);
-    return out;
-  };
-  return { users: cat(a.users, b.users), pos: cat(a.pos, b.pos), neg: cat(a.neg, b.neg) };
+/** C as triples (see nearInteractions). */
+export function changedSet(ctx: UnlearnContext, hops: number): Triples {
+  return triplesOf(ctx.prep.ds.train, ctx.prep.negs, nearInteractions(ctx, hops).changed);
 }
 
 /** g_s alone (for inspection and tests): the total minus the direct part. */
@@ -167,17 +179,46 @@ function gatherRowsHost(x: Float32Array, d: number, rows: Int32Array): Float32Ar
  * not be; to first order in the deletion both give the same step). Exact: through the propagation
  * on the old graph; fast: raw rows, interactions of D touching them.
  */
-function hessianOperator(
+export function hessianOperator(
   ctx: UnlearnContext,
   kind: HessianKind,
   rows: Int32Array,
 ): { hvp: Hvp; interactions: number; dispose(): void } {
   const { prep } = ctx;
   const d = prep.cfg.dim;
+  if (kind === 'fast' && rows.length === prep.fastHessianAll.rows.length - ctx.req.split.removedUsers.length && rows.length > 0) {
+    // All rows but removed users': the cached all-row Hessian with those rows held at zero,
+    // which is exactly its block on the kept rows.
+    const full = prep.fastHessianAll;
+    const nAll = full.rows.length;
+    const v0 = new Float32Array(nAll * d);
+    return {
+      interactions: full.interactions,
+      hvp: (v) => {
+        for (let r = 0; r < rows.length; r++) v0.set(v.subarray(r * d, r * d + d), rows[r] * d);
+        const hv = full.hvp(v0);
+        const out = new Float32Array(rows.length * d);
+        for (let r = 0; r < rows.length; r++) out.set(hv.subarray(rows[r] * d, rows[r] * d + d), r * d);
+        return out;
+      },
+      dispose() {},
+    };
+  }
   if (kind === 'fast') {
     const touched = touching(prep.incidence, rows);
-    const fh = fastHessian(prep.theta, d, prep.ds.nUsers, rows, prep.all, prep.spec.reg, prep.spec.n, prep.curvature, touched);
-    return { hvp: (v) => fh.hvp(v), interactions: fh.interactions, dispose() {} };
+    // Reuse one kernel instance (and its grown memory) per prep while no other operator holds it.
+    const pool = kernelPool.get(prep) ?? { kernels: tripleKernels(), busy: false };
+    kernelPool.set(prep, pool);
+    const own = pool.kernels && !pool.busy ? pool : null;
+    if (own) own.busy = true;
+    const fh = fastHessian(prep.theta, d, prep.ds.nUsers, rows, prep.all, prep.spec.reg, prep.spec.n, prep.curvature, touched, own?.kernels ?? true);
+    return {
+      hvp: (v) => fh.hvp(v),
+      interactions: fh.interactions,
+      dispose() {
+        if (own) own.busy = false;
+      },
+    };
   }
   const n = prep.theta.length / d;
   const rowsT = tf.keep(tf.tensor1d(rows, 'int32'));
@@ -227,7 +268,7 @@ export async function influenceUnlearn(ctx: UnlearnContext, s: InfluenceSettings
   } finally {
     H.dispose();
   }
-  const E0 = Float32Array.from(prep.theta);
+  const E0 = prep.theta.slice();
   for (let r = 0; r < rows.length; r++) {
     const o = rows[r] * d;
     for (let c = 0; c < d; c++) E0[o + c] += cg.x[r * d + c];

@@ -15,7 +15,8 @@ import { makeYielder } from './yielder';
 
 export interface ReferenceOptions {
   optimizer: 'adam' | 'gd';
-  lr: number;
+  /** Step size, or 'auto': referenceStepSize (scaled to the data set). */
+  lr: number | 'auto';
   /** Step cap. */
   steps: number;
   /** Stop when both runs' gradient norms fall below this. */
@@ -25,14 +26,32 @@ export interface ReferenceOptions {
 }
 
 /** Full-batch gradient descent: the paired difference then stays (nearly) linear in the deletion;
- *  Adam's per-coordinate normalisation amplifies the tiny gradient changes of far nodes. lr 100
- *  suits the mean-scaled loss on ~80k interactions (stable, see bench/unlearn.ts). */
+ *  Adam's per-coordinate normalisation amplifies the tiny gradient changes of far nodes. */
 export const DEFAULT_REFERENCE: Omit<ReferenceOptions, 'token' | 'onProgress'> = {
   optimizer: 'gd',
-  lr: 100,
+  lr: 'auto',
   steps: 100,
   tol: 1e-7,
 };
+
+/** GD step per unit of n / (max node degree); see referenceStepSize. */
+export const REFERENCE_GD_STEP = 0.8;
+
+/**
+ * The 'auto' step size. The loss is a mean over the n train interactions, so a row's gradient and
+ * curvature scale with (its degree) / n, and the largest curvature — which bounds a stable GD
+ * step — with (max degree) / n. lr = 0.8 · n / max degree keeps the step the same fraction of
+ * that bound on every data set: ≈ 100 on the default data (n 79,987, max degree 630), ≈ 44 on
+ * synthetic-small (5,203 / 95), ≈ 6 on the tests' tiny problem. (Measured: GD diverges on
+ * synthetic-small between lr 7,000 and 10,000 and on the default data from ≈ 25,000 — a ratio
+ * near that of n / max degree, 2.3, not of n, 15.) Adam's step is scale-free: 1e-3.
+ */
+export function referenceStepSize(prep: UnlearnPrep, optimizer: 'adam' | 'gd'): number {
+  if (optimizer === 'adam') return 1e-3;
+  let maxDegree = 1;
+  for (let v = 0; v < prep.graphOld.n; v++) maxDegree = Math.max(maxDegree, prep.graphOld.degree[v]);
+  return (REFERENCE_GD_STEP * prep.spec.n) / maxDegree;
+}
 
 export interface PairedReference {
   /** Propagated embeddings after the run on D (old graph) and on D_r (new graph). */
@@ -44,6 +63,7 @@ export interface PairedReference {
   /** Final gradient norms ‖∇L‖ of both runs, and their initial values at θ̂. */
   residual: { D: number; Dr: number; D0: number; Dr0: number };
   optimizer: 'adam' | 'gd';
+  /** The step size used ('auto' resolved). */
   lr: number;
   ms: number;
 }
@@ -57,14 +77,14 @@ class Run {
     private readonly graph: Graph,
     private readonly data: Triples,
     private readonly prep: UnlearnPrep,
-    private readonly opts: ReferenceOptions,
+    private readonly opts: ReferenceOptions & { lr: number },
   ) {
     this.theta = Float32Array.from(theta0);
     this.adam = opts.optimizer === 'adam' ? new AdamCpu(theta0.length, opts.lr) : null;
   }
 
   gradient(): Float32Array {
-    return objectiveGradientHost(this.graph, this.theta, this.prep.cfg.dim, this.data, this.prep.spec).grad;
+    return objectiveGradientHost(this.graph, this.theta, this.prep.cfg.dim, this.data, this.prep.spec, undefined, false).grad;
   }
 
   /** One step; returns ‖∇L‖ at the point before the step. */
@@ -85,9 +105,11 @@ export async function pairedReference(
 ): Promise<PairedReference> {
   const t0 = performance.now();
   const d = prep.cfg.dim;
+  const lr = opts.lr === 'auto' ? referenceStepSize(prep, opts.optimizer) : opts.lr;
+  const resolved = { ...opts, lr };
   const runs = [
-    new Run(prep.theta, prep.graphOld, triplesOf(prep.ds.train, prep.negs), prep, opts),
-    new Run(prep.theta, req.graphNew, req.remain, prep, opts),
+    new Run(prep.theta, prep.graphOld, triplesOf(prep.ds.train, prep.negs), prep, resolved),
+    new Run(prep.theta, req.graphNew, req.remain, prep, resolved),
   ];
   const pause = makeYielder();
   let initial: number[] = [];
@@ -115,7 +137,7 @@ export async function pairedReference(
     steps,
     residual: { D: final[0], Dr: final[1], D0: initial[0], Dr0: initial[1] },
     optimizer: opts.optimizer,
-    lr: opts.lr,
+    lr,
     ms: performance.now() - t0,
   };
 }

@@ -1,0 +1,105 @@
+/**
+ * A tiny WebAssembly assembler: just the opcodes our SIMD kernels use, so kernels are built byte
+ * by byte in TypeScript (no toolchain, no .wasm file to serve).
+ */
+
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+export const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+export const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+export const str = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+
+export const op = {
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  end: [0x0b],
+  br: (l: number) => [0x0c, l],
+  brIf: (l: number) => [0x0d, l],
+  get: (i: number) => [0x20, i],
+  set: (i: number) => [0x21, i],
+  i32: (v: number) => [0x41, ...sleb(v)],
+  add: [0x6a],
+  mul: [0x6c],
+  shl: [0x74],
+  geU: [0x4f],
+  load: (offset: number) => [0x28, 2, ...uleb(offset)],
+  f32load: [0x2a, 2, 0],
+  v128load: (offset: number) => [0xfd, 0x00, 2, ...uleb(offset)],
+  v128store: (offset: number) => [0xfd, 0x0b, 2, ...uleb(offset)],
+  v128zero: [0xfd, 0x0c, ...new Array(16).fill(0)],
+  f32x4splat: [0xfd, 0x13],
+  f32x4lane: (l: number) => [0xfd, 0x1f, l],
+  f32add: [0x92],
+  f32mul: [0x94],
+  f32store: [0x38, 2, 0],
+  f32x4add: [0xfd, 0xe4, 0x01],
+  f32x4sub: [0xfd, 0xe5, 0x01],
+  f32x4mul: [0xfd, 0xe6, 0x01],
+};
+
+/** A loop over 16-byte lanes i = 0, 16, … < nBytes (local `i`), running `lane`. */
+export function laneLoop(i: number, nBytes: number, lane: number[]): number[] {
+  return [
+    ...op.block, ...op.loop,
+    ...op.get(i), ...op.get(nBytes), ...op.geU, ...op.brIf(1),
+    ...lane,
+    ...op.get(i), ...op.i32(16), ...op.add, ...op.set(i),
+    ...op.br(0), ...op.end, ...op.end,
+  ];
+}
+
+/** A loop over i = 0, 4, … < nBytes (local `i`, a 4-byte element index), running `body`. */
+export function elementLoop(i: number, nBytes: number, body: number[]): number[] {
+  return [
+    ...op.block, ...op.loop,
+    ...op.get(i), ...op.get(nBytes), ...op.geU, ...op.brIf(1),
+    ...body,
+    ...op.get(i), ...op.i32(4), ...op.add, ...op.set(i),
+    ...op.br(0), ...op.end, ...op.end,
+  ];
+}
+
+/** A function body: its locals (groups of [count, type]) and code. */
+export function funcBody(locals: number[][], code: number[]): number[] {
+  const body = [...vec(locals), ...code, ...op.end];
+  return [...uleb(body.length), ...body];
+}
+
+/** A module of functions (types[k] is [params, results] of function k) exporting them by name and its memory as "mem". */
+export function moduleOf(funcs: { name: string; params: number[]; body: number[] }[]): Uint8Array<ArrayBuffer> {
+  const types = funcs.map((f) => [0x60, ...vec(f.params.map((p) => [p])), 0]);
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types)),
+    ...section(3, vec(funcs.map((_, k) => [k]))),
+    ...section(5, vec([[0x00, 1]])),
+    ...section(7, vec([...funcs.map((f, k) => [...str(f.name), 0x00, k]), [...str('mem'), 0x02, 0]])),
+    ...section(10, vec(funcs.map((f) => f.body))),
+  ]);
+}
