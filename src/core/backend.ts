@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { buildGraph } from './graph';
+import { randomGraph } from './graph';
 import { bprLoss, propagate } from './lightgcn';
 import { makeRng } from './rng';
 import {
@@ -20,7 +20,6 @@ import {
   spmmCpu,
   type GraphTensors,
 } from './spmm';
-import type { Graph } from './types';
 
 export const DEFAULT_BACKEND_ORDER = ['webgpu', 'wasm', 'webgl', 'cpu'];
 
@@ -42,16 +41,6 @@ export interface BackendOptions {
   wasmPath?: string;
 }
 
-function randomGraph(nUsers: number, nItems: number, m: number, seed: number): Graph {
-  const rng = makeRng(seed);
-  const u = new Int32Array(m);
-  const i = new Int32Array(m);
-  for (let k = 0; k < m; k++) {
-    u[k] = rng.int(nUsers);
-    i[k] = rng.int(nItems);
-  }
-  return buildGraph(nUsers, nItems, { u, i });
-}
 
 function close(got: ArrayLike<number>, want: ArrayLike<number>, tol: number): boolean {
   if (got.length !== want.length) return false;

@@ -1,3 +1,4 @@
+import { makeRng } from './rng';
 import type { Edges, Graph } from './types';
 
 /**
@@ -61,4 +62,16 @@ export function denseAdjacency(g: Graph): Float64Array {
     for (let j = g.indptr[r]; j < g.indptr[r + 1]; j++) a[r * g.n + g.indices[j]] = g.values[j];
   }
   return a;
+}
+
+/** A seeded random bipartite graph of m interactions (duplicates allowed): for self-checks and tests. */
+export function randomGraph(nUsers: number, nItems: number, m: number, seed: number): Graph {
+  const rng = makeRng(seed);
+  const u = new Int32Array(m);
+  const i = new Int32Array(m);
+  for (let k = 0; k < m; k++) {
+    u[k] = rng.int(nUsers);
+    i[k] = rng.int(nItems);
+  }
+  return buildGraph(nUsers, nItems, { u, i });
 }

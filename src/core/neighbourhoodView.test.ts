@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildGraph } from './graph';
+import { randomGraph } from './graph';
 import { neighbourhoodView } from './neighbourhoodView';
-import { makeRng } from './rng';
 
-function randomGraph(nUsers: number, nItems: number, m: number, seed: number) {
-  const rng = makeRng(seed);
-  const u = new Int32Array(m);
-  const i = new Int32Array(m);
-  for (let k = 0; k < m; k++) {
-    u[k] = rng.int(nUsers);
-    i[k] = rng.int(nItems);
-  }
-  return buildGraph(nUsers, nItems, { u, i });
-}
 
 describe('neighbourhoodView', () => {
   const g = randomGraph(40, 60, 400, 3);

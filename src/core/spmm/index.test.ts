@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGraph } from '../graph';
+import { randomGraph } from '../graph';
 import { makeRng } from '../rng';
 import {
   gatherRows,
@@ -15,16 +15,6 @@ import {
   type GraphTensors,
 } from './index';
 
-function randomGraph(nUsers: number, nItems: number, m: number, seed: number) {
-  const rng = makeRng(seed);
-  const u = new Int32Array(m);
-  const i = new Int32Array(m);
-  for (let k = 0; k < m; k++) {
-    u[k] = rng.int(nUsers);
-    i[k] = rng.int(nItems);
-  }
-  return buildGraph(nUsers, nItems, { u, i });
-}
 
 function randn(n: number, seed: number, scale = 1): Float32Array {
   const rng = makeRng(seed);

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildGraph, denseAdjacency } from '../graph';
+import { denseAdjacency, randomGraph } from '../graph';
 import { makeRng } from '../rng';
 import { gatherRowsCpu, propagateMeanCpu, propagateMeanJs, scatterAddRowsCpu, spmmCpu, spmmJs } from './kernel';
 import { simdKernels } from './simd';
 
-function randomGraph(nUsers: number, nItems: number, m: number, seed: number) {
-  const rng = makeRng(seed);
-  const u = new Int32Array(m);
-  const i = new Int32Array(m);
-  for (let k = 0; k < m; k++) {
-    u[k] = rng.int(nUsers);
-    i[k] = rng.int(nItems);
-  }
-  return buildGraph(nUsers, nItems, { u, i });
-}
 
 function denseMatmul(a: Float64Array, n: number, x: Float32Array, d: number): Float64Array {
   const y = new Float64Array(n * d);
