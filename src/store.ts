@@ -118,7 +118,8 @@ export const useStore = create<State>((set, get) => {
       return true;
     } catch (err) {
       // The data set already loaded stays: the worker only replaces it after a complete, valid load.
-      get().notify({ kind: 'error', text: message(err) });
+      if (message(err) === 'cancelled') get().notify({ kind: 'info', text: 'Loading cancelled; the data set loaded before stays.' });
+      else get().notify({ kind: 'error', text: message(err) });
       return false;
     } finally {
       set({ phase: 'idle', loadProgress: null });

@@ -53,3 +53,20 @@ describe('Engine (the worker behind comlink)', () => {
     expect(summary.cancelled).toBe(true);
   }, 60_000);
 });
+
+describe('Engine loading', () => {
+  it('a cancelled load keeps the data set loaded before', async () => {
+    const engine = new Engine();
+    await engine.init('cpu');
+    await engine.loadFile(ratingsFile('first.csv', 30, 12), opts);
+    // A 9 MB file is read in 4 MB slices: cancelling after the first slice stops the load.
+    const big = ratingsFile('big.csv', 60_000, 12);
+    let slices = 0;
+    const load = engine.loadFile(big, opts, () => {
+      if (++slices === 1) engine.cancel();
+    });
+    await expect(load).rejects.toThrow('cancelled');
+    expect(slices).toBe(1);
+    expect((await engine.users()).ids).toHaveLength(30);
+  }, 60_000);
+});

@@ -120,12 +120,17 @@ export class Engine {
     if (!res.ok || !res.body) throw new DataError(name, 0, `could not load the preset (HTTP ${res.status})`);
     const total = Number(res.headers.get('content-length') ?? 0);
     const reader = res.body.getReader();
+    const token = this.freshToken();
     const parser = createInteractionParser(name, { threshold: opts.threshold });
     const decoder = new TextDecoder();
     let bytes = 0;
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      if (token.cancelled) {
+        await reader.cancel();
+        throw new CancelledError();
+      }
       bytes += value.byteLength;
       parser.push(decoder.decode(value, { stream: true }));
       onProgress?.({ bytes, total });
@@ -137,7 +142,9 @@ export class Engine {
   async loadFile(file: File, opts: DataOptions, onProgress?: (p: LoadProgress) => void): Promise<DatasetSummary> {
     const parser = createInteractionParser(file.name, { threshold: opts.threshold });
     const decoder = new TextDecoder();
+    const token = this.freshToken();
     for (let start = 0; start < file.size; start += CHUNK_BYTES) {
+      if (token.cancelled) throw new CancelledError();
       const buf = await file.slice(start, start + CHUNK_BYTES).arrayBuffer();
       parser.push(decoder.decode(new Uint8Array(buf), { stream: true }));
       onProgress?.({ bytes: Math.min(file.size, start + CHUNK_BYTES), total: file.size });

@@ -11,6 +11,7 @@ export function DatasetPanel() {
   const setDataOptions = useStore((s) => s.update);
   const loadPreset = useStore((s) => s.loadPreset);
   const loadFile = useStore((s) => s.loadFile);
+  const cancel = useStore((s) => s.cancel);
   const [dragging, setDragging] = useState(false);
   const busy = phase !== 'idle';
 
@@ -62,7 +63,12 @@ export function DatasetPanel() {
         </div>
       </details>
       {phase === 'loading' && (
-        <progress aria-label="Loading data" value={progress ?? undefined} max={1} />
+        <div className="row">
+          <progress aria-label="Loading data" value={progress ?? undefined} max={1} style={{ flex: 1 }} />
+          <button type="button" className="small" onClick={cancel}>
+            Cancel
+          </button>
+        </div>
       )}
       {dataset && (
         <p className="dataset-summary" data-testid="dataset-summary">
