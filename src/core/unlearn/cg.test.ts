@@ -35,6 +35,21 @@ describe('solveHvp', () => {
     expect(Array.from(r.x)).toEqual([0, 0]);
   });
 
+  it('with raiseDampingOnNegativeStart, a negative first curvature raises μ to μ + 2|ρ| and steps', async () => {
+    const neg = (v: Float32Array) => v.map((x) => -x); // ρ = −1 along any b
+    const r = await solveHvp(neg, Float32Array.from([1, 1]), { damping: 0.1, maxIter: 5, tol: 1e-9, raiseDampingOnNegativeStart: true });
+    expect(r.damping).toBeCloseTo(2.1, 10);
+    // (H + 2.1 I) = 1.1 I: solved in one step.
+    for (const x of r.x) expect(x).toBeCloseTo(1 / 1.1, 6);
+    expect(r.negativeCurvature).toBe(false);
+    expect(r.iters).toBe(1);
+    // Positive curvature along b: μ is left alone even if H is indefinite.
+    const indefinite = (v: Float32Array) => Float32Array.from([2 * v[0], -v[1]]);
+    const s = await solveHvp(indefinite, Float32Array.from([1, 1]), { damping: 0.1, maxIter: 1, tol: 0, raiseDampingOnNegativeStart: true });
+    expect(s.damping).toBe(0.1);
+    expect(s.x[0]).toBeCloseTo(2 / 1.2, 5); // α = bᵀb / bᵀ(H + μI)b = 2 / 1.2
+  });
+
   it('is cancellable', async () => {
     await expect(
       solveHvp(hvp, Float32Array.from([1, 2, 3]), { damping: 0, maxIter: 5, tol: 0, token: { cancelled: true } }),

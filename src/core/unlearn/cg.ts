@@ -12,6 +12,9 @@ export interface CgOptions {
   maxIter: number;
   /** Stop when ‖r‖ ≤ tol · ‖b‖. */
   tol: number;
+  /** When the first direction (b itself) has non-positive curvature, raise μ until it is positive
+   *  and go on (a damped gradient step, then CG on the more damped system) instead of returning 0. */
+  raiseDampingOnNegativeStart?: boolean;
   token?: CancelToken;
   onIter?: (iter: number, relResidual: number) => void;
 }
@@ -24,6 +27,8 @@ export interface CgResult {
   residual: number;
   /** True when a direction of non-positive curvature stopped the solve. */
   negativeCurvature: boolean;
+  /** The μ actually used (greater than opts.damping when raiseDampingOnNegativeStart fired). */
+  damping: number;
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
@@ -34,11 +39,13 @@ function dot(a: Float64Array, b: Float64Array): number {
 
 /**
  * solveHvp: conjugate gradient for (H + μI) x = b from x = 0, with Hessian-vector products only
- * (vectors kept in float64). On a direction of non-positive curvature it stops at the last iterate.
+ * (vectors kept in float64). On a direction of non-positive curvature it stops at the last iterate;
+ * on the first one, with raiseDampingOnNegativeStart, it instead raises μ to μ + 2|ρ| (ρ = bᵀHb / bᵀb,
+ * so the damped curvature along b becomes μ + |ρ| > 0) and continues with that μ.
  */
 export async function solveHvp(hvp: Hvp, b: Float32Array, opts: CgOptions): Promise<CgResult> {
   const n = b.length;
-  const mu = opts.damping;
+  let mu = opts.damping;
   const x = new Float64Array(n);
   const r = new Float64Array(b);
   const p = new Float64Array(b);
@@ -49,6 +56,7 @@ export async function solveHvp(hvp: Hvp, b: Float32Array, opts: CgOptions): Prom
     hvps,
     residual: bnorm > 0 ? Math.sqrt(rr) / bnorm : 0,
     negativeCurvature,
+    damping: mu,
   });
   if (bnorm === 0) return out(0, 0, 0, false);
   let rr = dot(r, r);
@@ -62,6 +70,11 @@ export async function solveHvp(hvp: Hvp, b: Float32Array, opts: CgOptions): Prom
     hvps++;
     let pAp = 0;
     for (let k = 0; k < n; k++) pAp += p[k] * (hp[k] + mu * p[k]);
+    if (!(pAp > 0) && it === 0 && opts.raiseDampingOnNegativeStart && Number.isFinite(pAp)) {
+      const rho = pAp / rr - mu; // p = b here, so pᵀp = rr
+      mu += 2 * Math.abs(rho);
+      pAp = rr * (rho + mu);
+    }
     if (!(pAp > 0)) return out(it, hvps, rr, true);
     const alpha = rr / pAp;
     let rrNew = 0;

@@ -161,7 +161,9 @@ export type HessianKind = 'exact' | 'fast';
 /** Settings of the influence methods and baselines (defaults: DEFAULT_UNLEARN_OPTIONS). */
 export interface UnlearnOptions {
   hessian: HessianKind;
-  damping: number;
+  /** μ in (H + μI) p = g, or 'auto': DAMPING_PER_MEAN_DIAGONAL × the mean diagonal of the fast
+   *  Hessian on the rows being solved for (see influence.ts, resolveDamping). */
+  damping: number | 'auto';
   cgIters: number;
   cgTol: number;
   /** IFRU-pruned: keep nodes at or above this quantile of the importance scores. */
@@ -208,6 +210,8 @@ export interface MethodResult {
   cgIters?: number;
   cgResidual?: number;
   negativeCurvature?: boolean;
+  /** μ the solve used ('auto' resolved; raised when the first CG direction had negative curvature). */
+  damping?: number;
   /** Rows of E⁽⁰⁾ the method may change. */
   rowsTouched: number;
   /** Interactions the Hessian-vector products read (fast Hessian: those touching the rows; exact: all of D). */

@@ -199,3 +199,36 @@ function simdHvp(
     },
   };
 }
+
+/**
+ * Trace of each node's d × d diagonal block of the all-row fast Hessian (the diagonal of a block
+ * only involves interactions touching that node, so it is the same on any row subset):
+ * (1/n) Σ_z [ℓ''·‖θ_i − θ_j‖² for the user, ℓ''·‖θ_u‖² for i and for j] + reg · d · count / n.
+ */
+export function rowCurvatureTraces(
+  theta: Float32Array,
+  dim: number,
+  nUsers: number,
+  data: Triples,
+  curvature: Curvature,
+  reg: number,
+  n: number,
+): Float64Array {
+  const out = new Float64Array(theta.length / dim);
+  for (let k = 0; k < data.users.length; k++) {
+    const u = data.users[k], i = nUsers + data.pos[k], j = nUsers + data.neg[k];
+    const ou = u * dim, oi = i * dim, oj = j * dim;
+    let diff = 0, user = 0;
+    for (let c = 0; c < dim; c++) {
+      const t = theta[oi + c] - theta[oj + c];
+      diff += t * t;
+      user += theta[ou + c] * theta[ou + c];
+    }
+    const w = curvature.d2[k];
+    out[u] += w * diff + reg * dim;
+    out[i] += w * user + reg * dim;
+    out[j] += w * user + reg * dim;
+  }
+  for (let v = 0; v < out.length; v++) out[v] /= n;
+  return out;
+}

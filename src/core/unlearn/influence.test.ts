@@ -10,8 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { propagateCpu } from '../lightgcn';
 import { DEFAULT_LIGHTGCN, type LightGCNConfig } from '../types';
 import { prepareRequest, prepareUnlearning, type UnlearnContext, type UnlearnOptions, type UnlearnPrep } from './context';
-import { directInfluence, hessianOperator, influenceRows, influenceUnlearn, spilloverInfluence, unlearningGradient } from './influence';
-import { fastHessian } from './fastHessian';
+import { DAMPING_PER_MEAN_DIAGONAL, directInfluence, hessianOperator, influenceRows, influenceUnlearn, resolveDamping, spilloverInfluence, unlearningGradient } from './influence';
+import { solveHvp } from './cg';
+import { movement, movementNeighbourhood } from './metrics';
+import { trainLightGCN } from '../train';
+import { fastHessian, rowCurvatureTraces } from './fastHessian';
 import { initEmbeddings } from '../lightgcn';
 import { objectiveGradientHost } from './hostObjective';
 import { fixedNegatives, triplesOf } from './objective';
@@ -244,6 +247,69 @@ describe('fast Hessian operator', () => {
     expect(op.interactions).toBe(direct.interactions);
     op.dispose();
     ctx.done();
+  });
+});
+
+describe("'auto' damping", () => {
+  it('is DAMPING_PER_MEAN_DIAGONAL × the mean diagonal of the dense raw-row Hessian on the solved rows', () => {
+    const H = denseOf(ds.train, undefined, false).hessian(thetaHat);
+    const traces = rowCurvatureTraces(prep.theta, d, ds.nUsers, prep.all, prep.curvature, prep.spec.reg, prep.spec.n);
+    const want = new Float64Array(n);
+    for (let v = 0; v < n; v++) for (let c = 0; c < d; c++) want[v] += H[(v * d + c) * n * d + v * d + c];
+    expect(relErr(traces, want)).toBeLessThan(1e-4);
+    const ctx = context({ kind: 'user', user }, { ...exactOpts, hessian: 'fast', damping: 'auto' });
+    const rows = influenceRows(ctx, false);
+    let sum = 0;
+    for (const v of rows) sum += want[v];
+    expect(resolveDamping(ctx, rows) / ((DAMPING_PER_MEAN_DIAGONAL * sum) / (rows.length * d))).toBeCloseTo(1, 4);
+    expect(resolveDamping({ ...ctx, options: { ...ctx.options, damping: 3e-3 } }, rows)).toBe(3e-3);
+    ctx.done();
+  });
+});
+
+describe('negative curvature along the unlearning gradient', () => {
+  // A trained (not optimal) model, as in the app: the fast raw-row Hessian is indefinite, and for this
+  // forgotten edge the IFRU gradient itself has curvature below −μ at the default damping.
+  it('the default settings still move θ, finitely, and closer to the paired reference than the graph alone', async () => {
+    const small = tinyDataset(12, 16, 5, 4);
+    const scfg: LightGCNConfig = { ...cfg, epochs: 30 };
+    const trained = await trainLightGCN(small, scfg);
+    const sprep = await prepareUnlearning(small, trained, scfg);
+    const request: ForgetRequest = { kind: 'items', user: small.train.u[9], items: [small.train.i[9]] };
+    const req = prepareRequest(sprep, request);
+    try {
+      const ctx = { prep: sprep, req, options: DEFAULT_UNLEARN_OPTIONS };
+      // The old behaviour: CG from x = 0 with the fixed damping stops at iteration 0 and returns θ̂.
+      const rows = influenceRows(ctx, false);
+      const g = await unlearningGradient(ctx, true, 'all');
+      const H = hessianOperator(ctx, 'fast', rows);
+      const plain = await solveHvp(H.hvp, g, { damping: resolveDamping(ctx, rows), maxIter: DEFAULT_UNLEARN_OPTIONS.cgIters, tol: 0 });
+      H.dispose();
+      expect(rows.length * d).toBe(g.length);
+      expect(plain.negativeCurvature && plain.iters === 0).toBe(true);
+      expect(l2(plain.x)).toBe(0);
+
+      const r = await influenceUnlearn(ctx, { spillover: true, pruned: false });
+      const delta = r.E0.map((x, k) => x - sprep.theta[k]);
+      expect(r.E0.every(Number.isFinite)).toBe(true);
+      expect(l2(delta)).toBeGreaterThan(0.01 * l2(sprep.theta));
+      expect(l2(delta)).toBeLessThan(l2(sprep.theta));
+      expect(r.damping).toBeGreaterThan(DEFAULT_UNLEARN_OPTIONS.damping as number);
+      expect(r.notes.join(' ')).toMatch(/damping raised/);
+
+      const L = scfg.layers;
+      const ref = await pairedReference(sprep, req, { optimizer: 'gd', lr: 'auto', steps: 100, tol: 1e-7 });
+      const hood = movementNeighbourhood(sprep.graphOld, req.split, L);
+      const against = (E0new: Float32Array) =>
+        movement(propagateCpu(req.graphNew, E0new, d, L), sprep.Eold, d, hood, L, ref.movement);
+      const ifru = against(r.E0);
+      const graphOnly = against(sprep.theta);
+      expect(ifru.pearson).toBeGreaterThan(graphOnly.pearson + 0.05);
+      expect(ifru.medianCos).toBeGreaterThan(graphOnly.medianCos + 0.05);
+    } finally {
+      req.dispose();
+      sprep.dispose();
+    }
   });
 });
 
