@@ -224,7 +224,8 @@ export async function runUnlearning(
       noiseNorms: null,
       methods: {},
       topUser,
-      topBefore: topK(prep.Eold, d, ds.nUsers, ds.nItems, topUser, 20, new Set(itemsOf(fullPos, topUser))),
+      // Masked like the lists after (remaining positives only), so the forgotten items show where they stood.
+      topBefore: topK(prep.Eold, d, ds.nUsers, ds.nItems, topUser, 20, new Set(itemsOf(remainPos, topUser))),
       topAfter: {},
     };
     const report: UnlearnReport = {
