@@ -216,6 +216,8 @@ export interface MethodResult {
   rowsTouched: number;
   /** Interactions the Hessian-vector products read (fast Hessian: those touching the rows; exact: all of D). */
   interactionsTouched?: number;
+  /** Parameters trained, where it is not rowsTouched × d (E2URec: its LoRA factors). */
+  trainableParams?: number;
   notes: string[];
 }
 

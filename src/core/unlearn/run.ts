@@ -68,9 +68,9 @@ export interface RunOptions extends Partial<UnlearnOptions> {
   onProgress?: (e: ProgressEvent & { method?: string }) => void;
 }
 
-export interface MethodReport extends Utility, Completeness {
+/** A method's figures: what it returned (MethodResult, without the embeddings) and how it scored. */
+export interface MethodReport extends Utility, Completeness, Omit<MethodResult, 'E0' | 'trainableParams'> {
   label: string;
-  ms: number;
   speedup: number;
   /** Recall@20 / Retrain's Recall@20. */
   recallRatio: number;
@@ -79,16 +79,6 @@ export interface MethodReport extends Utility, Completeness {
   movementPearson: number;
   movementCos: number;
   movementPerHop: number[];
-  phases?: Record<string, number>;
-  hessian?: string;
-  hvps?: number;
-  cgIters?: number;
-  cgResidual?: number;
-  negativeCurvature?: boolean;
-  /** μ the influence solve used. */
-  damping?: number;
-  rowsTouched: number;
-  interactionsTouched?: number;
   /** Parameters the method may change: all of E⁽⁰⁾ for retraining-style methods, the touched rows for
    *  the influence methods, the LoRA factors for E2URec. */
   trainableParams: number;
@@ -96,7 +86,6 @@ export interface MethodReport extends Utility, Completeness {
    *  each positive against a sampled never-seen negative. LogLoss and accuracy treat σ(score) as a
    *  probability, which BPR does not calibrate: read AUC first. */
   ctr: { test: CtrMetrics; forget: CtrMetrics };
-  notes: string[];
 }
 
 export interface UnlearnReport {
@@ -299,7 +288,7 @@ export async function runUnlearning(
         damping: r.damping,
         rowsTouched: r.rowsTouched,
         interactionsTouched: r.interactionsTouched,
-        trainableParams: (r as MethodResult & { trainableParams?: number }).trainableParams ?? r.rowsTouched * d,
+        trainableParams: r.trainableParams ?? r.rowsTouched * d,
         ctr: lightgcnCtrMetrics(r.E0, d, cfg.layers, graphNew, ds, split, cfg.seed),
         notes: r.notes,
       };
