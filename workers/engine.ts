@@ -11,7 +11,7 @@ import { fitPca2, projectPca2, type Pca2 } from '../src/core/pca';
 import { trainLightGCN, type TrainResult } from '../src/core/train';
 import { buildGraph } from '../src/core/graph';
 import { CancelledError, type CancelToken, type Dataset, type LightGCNConfig } from '../src/core/types';
-import { METHODS, parseForgetSpec, prepareUnlearning, runUnlearning, splitForget, type UnlearnPrep } from '../src/core/unlearn';
+import { METHODS, parseForgetSpec, prepareUnlearning, runUnlearning, splitForget, warmUpInfluence, type UnlearnPrep } from '../src/core/unlearn';
 import { loadModel, modelKey, saveModel } from './modelCache';
 import { runTransformerUnlearning, TRANSFORMER_METHODS, type TransformerMethod, type TransformerUnlearningReport } from '../src/core/transformer';
 import {
@@ -325,6 +325,7 @@ export class Engine {
     if (!t.prep) {
       onProgress?.({ stage: 'preparing', fraction: 0, message: 'caching the original model' });
       t.prep = await prepareUnlearning(ds, { E0: t.E0, graph: t.graph }, t.cfg);
+      await warmUpInfluence(t.prep);
     }
     if (!t.noiseE0) {
       onProgress?.({ stage: 'noise floor', fraction: 0, message: 'a second scratch model (seed + 1) for the noise floor' });

@@ -1,5 +1,5 @@
 /** The unlearning engine's public API (DESIGN §3–§5). */
-export { runUnlearning, summarizeReport, DEFAULT_UNLEARN_OPTIONS } from './run';
+export { runUnlearning, summarizeReport, warmUpInfluence, DEFAULT_UNLEARN_OPTIONS } from './run';
 export type { RunOptions, UnlearnReport, UnlearnDetail, UnlearnRun, MethodReport } from './run';
 export { prepareUnlearning, prepareRequest } from './context';
 export type {
