@@ -8,6 +8,7 @@ import { Notices } from './components/Notices';
 import { Tour } from './components/Tour';
 import { TrainPanel } from './components/TrainPanel';
 import { TrainingCharts } from './components/TrainingCharts';
+import { Welcome } from './components/Welcome';
 import { ForgetPanel } from './components/explorer/ForgetPanel';
 import { Explorer } from './components/explorer/Explorer';
 
@@ -38,6 +39,7 @@ export function App() {
           <ForgetPanel />
         </div>
         <div className="results">
+          <Welcome />
           <TrainingCharts />
           <Explorer />
         </div>
