@@ -128,3 +128,27 @@ test('the map picks a user by mouse and by keyboard', async ({ page }) => {
   await expect(userField).toHaveValue(heaviest);
   expect(page.url()).toContain(`forget=user%3A${heaviest}`);
 });
+
+test('forgetting some of a user\'s items marks them in the top-20 lists', async ({ page, watched }) => {
+  await openApp(page);
+  await page.getByTestId('train').click();
+  await expect(page.getByTestId('unlearn')).toBeVisible({ timeout: 60_000 });
+  await page.getByLabel(/User \(type an id/).fill('u39');
+  await page.getByLabel('some of their items').check();
+  const picks = page.getByRole('group', { name: 'Items to forget' }).getByRole('checkbox');
+  await expect(picks.first()).toBeVisible();
+  for (let k = 0; k < 5; k++) await picks.nth(k).check();
+  await page.getByTestId('unlearn').click();
+  await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 120_000 });
+  await expect(page.locator('.result-summary')).toContainText('user u39: items');
+  expect(page.url()).toContain('forget=items%3Au39%3A');
+  // The user stays (a partial deletion): the centre of the graph is a normal node, and the forgotten
+  // items are outlined on ring 1.
+  await expect(page.getByTestId('fig-neighbourhood').locator('rect[stroke-width="2.5"]')).not.toHaveCount(0);
+  await expect(page.locator('.result-summary')).not.toContainText('the user is gone');
+  // Before unlearning the model still ranks the (trained-on) forgotten items high for this user.
+  const before = page.getByTestId('fig-top20').locator('.top-lists > div').first();
+  await expect(before.locator('li.forgotten')).not.toHaveCount(0);
+  await page.getByTestId('fig-top20').screenshot({ path: 'test-results/explorer-top20-partial.png' });
+  expect(watched.errors).toEqual([]);
+});
