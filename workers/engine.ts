@@ -11,7 +11,17 @@ import { fitPca2, projectPca2, type Pca2 } from '../src/core/pca';
 import { trainLightGCN, type TrainResult } from '../src/core/train';
 import { buildGraph } from '../src/core/graph';
 import { CancelledError, type CancelToken, type Dataset, type LightGCNConfig } from '../src/core/types';
-import { METHODS, parseForgetSpec, prepareUnlearning, runUnlearning, splitForget, warmUpInfluence, type UnlearnPrep } from '../src/core/unlearn';
+import {
+  graphWithout,
+  METHODS,
+  parseForgetSpec,
+  prepareUnlearning,
+  runUnlearning,
+  splitForget,
+  warmUpInfluence,
+  type ForgetRequest,
+  type UnlearnPrep,
+} from '../src/core/unlearn';
 import { loadModel, modelKey, saveModel } from './modelCache';
 import { runTransformerUnlearning, TRANSFORMER_METHODS, type TransformerMethod, type TransformerUnlearningReport } from '../src/core/transformer';
 import {
@@ -44,6 +54,8 @@ interface Trained {
   /** Lazily built per trained model and reused by every unlearning request. */
   prep?: UnlearnPrep;
   pca?: Pca2;
+  /** The original model's propagated embeddings, computed once (map, PCA, arrows, snapshot). */
+  E?: Float32Array;
   /** The noise floor's second-seed model, trained once per model. */
   noiseE0?: Float32Array;
 }
@@ -279,8 +291,7 @@ export class Engine {
   async embeddings(): Promise<EmbeddingsSnapshot> {
     const t = this.requireModel();
     const ds = this.requireData();
-    const E = propagateCpu(t.graph, t.E0, t.cfg.dim, t.cfg.layers);
-    return { nUsers: ds.nUsers, nItems: ds.nItems, dim: t.cfg.dim, E0: t.E0.slice(), E };
+    return { nUsers: ds.nUsers, nItems: ds.nItems, dim: t.cfg.dim, E0: t.E0.slice(), E: this.propagatedOf(t).slice() };
   }
 
   async methods(): Promise<{ name: string; label: string }[]> {
@@ -303,8 +314,13 @@ export class Engine {
     return out;
   }
 
+  private propagatedOf(t: Trained): Float32Array {
+    if (!t.E) t.E = propagateCpu(t.graph, t.E0, t.cfg.dim, t.cfg.layers);
+    return t.E;
+  }
+
   private pcaOf(t: Trained): Pca2 {
-    if (!t.pca) t.pca = fitPca2(propagateCpu(t.graph, t.E0, t.cfg.dim, t.cfg.layers), t.cfg.dim);
+    if (!t.pca) t.pca = fitPca2(this.propagatedOf(t), t.cfg.dim);
     return t.pca;
   }
 
@@ -312,7 +328,7 @@ export class Engine {
     const t = this.requireModel();
     const ds = this.requireData();
     const pca = this.pcaOf(t);
-    const E = propagateCpu(t.graph, t.E0, t.cfg.dim, t.cfg.layers);
+    const E = this.propagatedOf(t);
     const all = Int32Array.from({ length: ds.nUsers + ds.nItems }, (_, k) => k);
     return { nUsers: ds.nUsers, nItems: ds.nItems, xy: projectPca2(pca, E, all), variance: pca.variance };
   }
@@ -344,7 +360,7 @@ export class Engine {
       token,
       onProgress: (e) => onProgress?.({ method: e.method, stage: e.stage, fraction: e.fraction, message: e.message }),
     });
-    return this.explorerResult(ds, t, forget, methods, run);
+    return this.explorerResult(ds, t, request, methods, run);
   }
 
   async transformerUnlearn(
@@ -370,13 +386,13 @@ export class Engine {
   private explorerResult(
     ds: Dataset,
     t: Trained,
-    forget: string,
+    request: ForgetRequest,
     methods: string[],
     run: Awaited<ReturnType<typeof runUnlearning>>,
   ): ExplorerResult {
     const { report, detail, models } = run;
     const d = t.cfg.dim;
-    const split = splitForget(ds, parseForgetSpec(forget, ds, t.cfg.seed));
+    const split = splitForget(ds, request);
     const centre = detail.topUser;
     const forgottenItems: number[] = [];
     for (let k = 0; k < split.forgotten.u.length; k++) if (split.forgotten.u[k] === centre) forgottenItems.push(split.forgotten.i[k]);
@@ -387,13 +403,10 @@ export class Engine {
     const index = Int32Array.from(view.nodes, (v) => position.get(v) ?? -1);
 
     const pca = this.pcaOf(t);
-    const Eold = propagateCpu(t.graph, t.E0, d, t.cfg.layers);
-    const graphNew = buildGraph(ds.nUsers, ds.nItems, split.remaining);
+    const graphNew = graphWithout(t.graph, split.forgotten, split.remaining);
     const after: Record<string, Float32Array> = {};
     for (const m of methods) after[m] = projectPca2(pca, propagateCpu(graphNew, models[m], d, t.cfg.layers), view.nodes);
 
-    const movement: ExplorerResult['movement'] = {};
-    for (const [m, s] of Object.entries(detail.methods)) movement[m] = { norms: s.norms, cos: s.cos };
     const names = (ids: Int32Array) => Array.from(ids, (i) => ds.itemIds[i]);
     return {
       report,
@@ -402,9 +415,9 @@ export class Engine {
       hop: detail.hop,
       reference: detail.referenceNorms ? { norms: detail.referenceNorms } : null,
       scratch: detail.noiseNorms ? { norms: detail.noiseNorms } : null,
-      movement,
+      movement: detail.methods,
       view: { ...view, index, labels: Array.from(view.nodes, (v) => (v < ds.nUsers ? ds.userIds[v] : ds.itemIds[v - ds.nUsers])) },
-      arrows: { before: projectPca2(pca, Eold, view.nodes), after },
+      arrows: { before: projectPca2(pca, this.propagatedOf(t), view.nodes), after },
       centreUser: ds.userIds[centre],
       forgottenItems: forgottenItems.map((i) => ds.itemIds[i]),
       topBefore: names(detail.topBefore),
