@@ -15,7 +15,8 @@ export const CHROMIUM_ARGS = [
   '--enable-features=Vulkan',
 ];
 
-const PORT = 4173;
+// PW_PORT lets several checkouts run their e2e side by side.
+const PORT = Number(process.env.PW_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',
