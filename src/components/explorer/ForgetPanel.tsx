@@ -9,8 +9,9 @@ const METHOD_HINTS: Record<string, string> = {
   finetune: 'continue training on what remains',
   neggrad: 'gradient ascent on the forgotten data',
   if: 'influence function, direct effect only',
-  ifru: 'influence function + spillover through the graph',
+  ifru: 'influence function + spillover through the graph (exact Hessian)',
   'ifru-pruned': 'IFRU on the most affected rows only',
+  'ifru-fast': "IFRU with the authors' fast Hessian (raw rows, no propagation)",
   e2urec: 'LoRA student with forgetting and remembering teachers',
 };
 

@@ -29,6 +29,7 @@ export const SERIES_COLOURS: Record<string, string> = {
   if: PALETTE.sky,
   ifru: PALETTE.blue,
   'ifru-pruned': PALETTE.green,
+  'ifru-fast': PALETTE.orange,
   e2urec: PALETTE.vermillion,
 };
 const colour = (name: string) => SERIES_COLOURS[name] ?? PALETTE.orange;

@@ -278,7 +278,8 @@ describe('negative curvature along the unlearning gradient', () => {
     const request: ForgetRequest = { kind: 'items', user: small.train.u[9], items: [small.train.i[9]] };
     const req = prepareRequest(sprep, request);
     try {
-      const ctx = { prep: sprep, req, options: DEFAULT_UNLEARN_OPTIONS };
+      // The raw-row fast Hessian ("IFRU (fast Hessian)") is the one that is indefinite here.
+      const ctx = { prep: sprep, req, options: { ...DEFAULT_UNLEARN_OPTIONS, hessian: 'fast' as const } };
       // The old behaviour: CG from x = 0 with the fixed damping stops at iteration 0 and returns θ̂.
       const rows = influenceRows(ctx, false);
       const g = await unlearningGradient(ctx, true, 'all');

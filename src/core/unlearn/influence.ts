@@ -23,7 +23,8 @@ import { importanceScores, pruneByQuantile } from './importance';
 import { bprDataGradient, objectiveGradientHost, regGradient } from './hostObjective';
 import { touching } from './incidence';
 import { endpointNodes, kHopNeighbourhood } from './neighbourhood';
-import { exactHvp, objectiveGradient, objectiveGradientAt, triplesOf, tripleTensors, type Triples } from './objective';
+import { exactHessianOf } from './hostHessian';
+import { objectiveGradient, objectiveGradientAt, triplesOf, tripleTensors, type Triples } from './objective';
 
 const tracePool = new WeakMap<UnlearnContext['prep'], Float64Array>();
 
@@ -174,6 +175,8 @@ async function download(t: tf.Tensor): Promise<Float32Array> {
 export interface InfluenceSettings {
   spillover: boolean;
   pruned: boolean;
+  /** Overrides options.hessian (the registered "IFRU (fast Hessian)" method). */
+  hessian?: HessianKind;
 }
 
 /** Rows the update may change: all nodes, or the importance-pruned ones; never a removed user. */
@@ -200,7 +203,7 @@ function gatherRowsHost(x: Float32Array, d: number, rows: Int32Array): Float32Ar
  * H v on the chosen rows. H is the Hessian of the original objective L_D at θ̂ (the classic
  * influence-function choice: at a minimum it is positive semi-definite, while ∇²L_{D_r}(θ̂) need
  * not be; to first order in the deletion both give the same step). Exact: through the propagation
- * on the old graph; fast: raw rows, interactions of D touching them.
+ * on the old graph (Pᵀ H_E P + Λ, hostHessian.ts); fast: raw rows, interactions of D touching them.
  */
 export function hessianOperator(
   ctx: UnlearnContext,
@@ -243,24 +246,12 @@ export function hessianOperator(
       },
     };
   }
-  const n = prep.theta.length / d;
-  const rowsT = tf.keep(tf.tensor1d(rows, 'int32'));
-  const full = new Float32Array(n * d);
+  // Exact: Pᵀ H_E P + Λ on typed arrays (hostHessian.ts), cached per model.
+  const exact = exactHessianOf(prep);
   return {
-    interactions: prep.all.users.length,
-    hvp: async (v) => {
-      for (let r = 0; r < rows.length; r++) full.set(v.subarray(r * d, r * d + d), rows[r] * d);
-      const hv = tf.tidy(() => {
-        const vt = tf.tensor2d(full, [n, d]);
-        return tf.gather(exactHvp(prep.gtOld, prep.thetaT, prep.allT, prep.spec, vt), rowsT);
-      });
-      const out = (await hv.data()) as Float32Array;
-      hv.dispose();
-      return out;
-    },
-    dispose() {
-      rowsT.dispose();
-    },
+    interactions: exact.interactions,
+    hvp: (v) => exact.hvpRows(rows, v),
+    dispose() {},
   };
 }
 
@@ -277,7 +268,8 @@ export async function influenceUnlearn(ctx: UnlearnContext, s: InfluenceSettings
   const b = gatherRowsHost(g, d, rows);
   const t2 = performance.now();
   const damping = resolveDamping(ctx, rows);
-  const H = hessianOperator(ctx, options.hessian, rows);
+  const hessian = s.hessian ?? options.hessian;
+  const H = hessianOperator(ctx, hessian, rows);
   const t3 = performance.now();
   let cg;
   try {
@@ -311,7 +303,7 @@ export async function influenceUnlearn(ctx: UnlearnContext, s: InfluenceSettings
     E0,
     ms: t4 - t0 + req.graphMs,
     phases: { graph: req.graphMs, gradient: t1 - t0, rows: t2 - t1, hessian: t3 - t2, solve: t4 - t3 },
-    hessian: options.hessian,
+    hessian,
     hvps: cg.hvps,
     cgIters: cg.iters,
     cgResidual: cg.residual,

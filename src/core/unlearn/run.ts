@@ -34,7 +34,7 @@ import { DEFAULT_REFERENCE, pairedReference, type ReferenceOptions } from './ref
 import { methodByName } from './registry';
 import { describeRequest, type ForgetRequest } from './request';
 
-const QUICK = new Set(['if', 'ifru', 'ifru-pruned']);
+const QUICK = new Set(['if', 'ifru', 'ifru-pruned', 'ifru-fast']);
 
 /**
  * Defaults chosen by measuring movement against the paired reference (bench/unlearn.ts --sweep, on
@@ -45,7 +45,7 @@ const QUICK = new Set(['if', 'ifru', 'ifru-pruned']);
  * return θ̂ unchanged.
  */
 export const DEFAULT_UNLEARN_OPTIONS: UnlearnOptions = {
-  hessian: 'fast',
+  hessian: 'exact',
   damping: 1e-4,
   cgIters: 2,
   cgTol: 1e-6,

@@ -21,3 +21,10 @@ export const ifruPruned: UnlearningMethod = {
   label: 'IFRU (pruned)',
   run: (ctx) => influenceUnlearn(ctx, { spillover: true, pruned: true }),
 };
+
+/** IFRU with the IFRU authors' fast Hessian: the loss on the raw rows, without the propagation. */
+export const ifruFast: UnlearningMethod = {
+  name: 'ifru-fast',
+  label: 'IFRU (fast Hessian)',
+  run: (ctx) => influenceUnlearn(ctx, { spillover: true, pruned: false, hessian: 'fast' }),
+};

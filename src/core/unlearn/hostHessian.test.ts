@@ -1,0 +1,77 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildGraph } from '../graph';
+import { initEmbeddings, propagateCpu } from '../lightgcn';
+import { makeRng } from '../rng';
+import { graphTensors } from '../spmm';
+import { hostHessian } from './hostHessian';
+import { objectiveGradientHost } from './hostObjective';
+import { exactHvp, fixedNegatives, triplesOf, tripleTensors, type ObjectiveSpec } from './objective';
+import { DenseObjective, TINY, denseP, matVec, relErr, tinyDataset } from './tiny.fixture';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('exact host Hessian Pᵀ H_E P + Λ', () => {
+  it('equals the float64 dense Hessian (central differences of the analytic gradient) on the tiny problem', () => {
+    const ds = tinyDataset();
+    const n = TINY.nUsers + TINY.nItems;
+    const d = TINY.dim;
+    const triples = triplesOf(ds.train, fixedNegatives(ds.nUsers, ds.nItems, ds.train, 7));
+    const g = buildGraph(ds.nUsers, ds.nItems, ds.train);
+    const theta = initEmbeddings(n, d, 0.5, 3);
+    const E = propagateCpu(g, theta, d, TINY.layers);
+    const H = hostHessian(g, E, d, ds.nUsers, triples, TINY.reg, ds.train.u.length, TINY.layers);
+    const dense = new DenseObjective(denseP(TINY.nUsers, TINY.nItems, ds.train, TINY.layers), n, d, TINY.nUsers, triples, TINY.reg, ds.train.u.length);
+    const Hd = dense.hessian(Float64Array.from(theta));
+    for (const seed of [1, 2]) {
+      const v = initEmbeddings(n, d, 1, seed);
+      expect(relErr(H.hvpFull(v), matVec(Hd, v))).toBeLessThan(1e-4);
+    }
+    // A row subset is the principal block of the same matrix.
+    const rows = Int32Array.of(0, 3, 9, 15);
+    const v = initEmbeddings(rows.length, d, 1, 5);
+    const full = new Float64Array(n * d);
+    rows.forEach((r, k) => full.set(v.subarray(k * d, k * d + d), r * d));
+    const want = matVec(Hd, full);
+    const block = Float64Array.from({ length: rows.length * d }, (_, k) => want[rows[Math.floor(k / d)] * d + (k % d)]);
+    expect(relErr(H.hvpRows(rows, v), block)).toBeLessThan(1e-4);
+  });
+
+  it('matches finite differences of the host gradient and the tfjs double backward at d = 16 (SIMD propagation)', async () => {
+    const nUsers = 40, nItems = 60, m = 700, d = 16, layers = 3, reg = 1e-2;
+    const rng = makeRng('host-hessian:d16');
+    const edges = { u: Int32Array.from({ length: m }, () => rng.int(nUsers)), i: Int32Array.from({ length: m }, () => rng.int(nItems)) };
+    const triples = triplesOf(edges, fixedNegatives(nUsers, nItems, edges, 2));
+    const g = buildGraph(nUsers, nItems, edges);
+    const nNodes = nUsers + nItems;
+    const theta = initEmbeddings(nNodes, d, 0.5, 4);
+    const spec: ObjectiveSpec = { nUsers, layers, reg, n: m };
+    const H = hostHessian(g, propagateCpu(g, theta, d, layers), d, nUsers, triples, reg, m, layers);
+    const v = initEmbeddings(nNodes, d, 1, 6);
+    const hv = H.hvpFull(v);
+
+    // Central differences of the gradient along v (float32 gradients: a moderate step).
+    const h = 1e-2;
+    const plus = theta.map((x, k) => x + h * v[k]);
+    const minus = theta.map((x, k) => x - h * v[k]);
+    const gp = objectiveGradientHost(g, plus, d, triples, spec).grad;
+    const gm = objectiveGradientHost(g, minus, d, triples, spec).grad;
+    expect(relErr(hv, gp.map((x, k) => (x - gm[k]) / (2 * h)))).toBeLessThan(2e-3);
+
+    const gt = graphTensors(g);
+    const tt = tripleTensors(triples);
+    const before = tf.memory().numTensors;
+    const want = tf.tidy(() => exactHvp(gt, tf.tensor2d(theta, [nNodes, d]), tt, spec, tf.tensor2d(v, [nNodes, d])));
+    const wantData = (await want.data()) as Float32Array;
+    want.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    gt.dispose();
+    tt.dispose();
+    expect(relErr(hv, wantData)).toBeLessThan(1e-4);
+    // It is not the fast raw-row Hessian: the propagation matters.
+    const raw = hostHessian(g, theta, d, nUsers, triples, reg, m, 0).hvpFull(v);
+    expect(relErr(raw, wantData)).toBeGreaterThan(0.1);
+  });
+});
