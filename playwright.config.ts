@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
 // Debian's Chromium, with the flags that make WebGPU run (through SwiftShader) headless and keep
-// it off the network (DESIGN.md §6).
+// it off the network (docs/method.md#backends).
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-quic',

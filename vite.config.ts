@@ -5,8 +5,6 @@ export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
-  // The wasm backend's .wasm binaries are copied into public/tfjs-wasm by scripts/copy-wasm.mjs,
-  // so the app never fetches them from a CDN.
   test: {
     include: ['src/**/*.test.ts', 'workers/**/*.test.ts'],
     environment: 'node',

@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: LightGCN training speed and quality, measured side by side in one run.
  *  1. the CLI on each CPU backend of Node (cpu, wasm) on the default data set → the fastest;
- *  2. the PyTorch reference (../shared/reference/lightgcn_ref.py) on the same file and epochs, where
+ *  2. a PyTorch LightGCN script (--torch-reference FILE: args DATA --epochs N --lr X --threads T, last
+ *     stdout line JSON with epoch_s_median and recall20) on the same file and epochs, where
  *     `/usr/bin/python3 -c "import torch"` works → ratios of epoch time and Recall@20;
  *  3. the epoch time per backend in headless Chromium (the built app's worker).
  * Prints one JSON object per line. Flags: --epochs N (default 20), --lr X (default 0.005), --skip-browser,
- * --browser-only, --browser-epochs N (default 2).
+ * --browser-only, --browser-epochs N (default 2), --torch-reference FILE.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -20,12 +21,13 @@ const { values } = parseArgs({
     'skip-browser': { type: 'boolean', default: false },
     'browser-only': { type: 'boolean', default: false },
     'browser-epochs': { type: 'string', default: '2' },
+    'torch-reference': { type: 'string' },
   },
 });
 const epochs = Number(values.epochs);
 const lr = values.lr!;
 const data = resolve(values.data!);
-const reference = resolve('../shared/reference/lightgcn_ref.py');
+const reference = values['torch-reference'] ? resolve(values['torch-reference']) : null;
 
 function emit(obj: Record<string, unknown>): void {
   console.log(JSON.stringify(obj));
@@ -60,8 +62,9 @@ const fastest = Object.values(cli).reduce((a, b) => (Number(a.epochMs) <= Number
 emit({ bench: 'cli-fastest-cpu-backend', backend: fastest.backend, epochMs: fastest.epochMs, recall20: fastest.recall20 });
 
 const hasTorch = existsSync('/usr/bin/python3') && spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
-if (!hasTorch || !existsSync(reference)) {
-  emit({ bench: 'reference', skipped: hasTorch ? `missing ${reference}` : 'python3-torch not installed (apt-get install -y python3-torch)' });
+if (!reference || !hasTorch || !existsSync(reference)) {
+  const why = !reference ? 'no --torch-reference FILE given' : hasTorch ? `missing ${reference}` : 'python3-torch not installed (apt-get install -y python3-torch)';
+  emit({ bench: 'reference', skipped: why });
 } else {
   const out = execFileSync('/usr/bin/python3', [reference, data, '--epochs', String(epochs), '--lr', lr, '--threads', '2'], { encoding: 'utf8' });
   const ref = lastJsonLine(out);

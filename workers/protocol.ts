@@ -1,6 +1,7 @@
 /**
  * The typed contract between the UI and the engine worker. Only plain data and typed arrays cross it.
  */
+import type { BackendAttempt } from '../src/core/backend';
 import type { EpochReport, LightGCNConfig, Metrics } from '../src/core/types';
 import type { UnlearnReport } from '../src/core/unlearn';
 import type { TransformerUnlearningReport } from '../src/core/transformer';
@@ -8,15 +9,7 @@ import type { NeighbourhoodView } from '../src/core/neighbourhoodView';
 
 export type { TransformerUnlearningReport };
 
-export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
-export const BACKEND_ORDER: BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
-
-export interface BackendAttempt {
-  name: string;
-  ok: boolean;
-  ms?: number;
-  error?: string;
-}
+export { DEFAULT_BACKEND_ORDER as BACKEND_ORDER } from '../src/core/backend';
 
 export interface BackendInfo {
   backend: string;

@@ -4,7 +4,8 @@
  * `reason` says why the winner won and why the others lost, for the UI's badge.
  */
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+// Registers the wasm backend (in the browser the worker says where its binaries are served).
+import '@tensorflow/tfjs-backend-wasm';
 import { randomGraph } from './graph';
 import { bprLoss, propagate } from './lightgcn';
 import { makeRng } from './rng';
@@ -35,12 +36,6 @@ export interface BackendSelection {
   reason: string;
   tried: BackendAttempt[];
 }
-
-export interface BackendOptions {
-  /** Where the tfjs wasm binaries are served (e.g. '/tfjs-wasm/'); passed to setWasmPaths. */
-  wasmPath?: string;
-}
-
 
 function close(got: ArrayLike<number>, want: ArrayLike<number>, tol: number): boolean {
   if (got.length !== want.length) return false;
@@ -108,12 +103,11 @@ function message(e: unknown): string {
 }
 
 /** Makes `name` the current backend with our kernels registered, or says why it cannot. */
-async function activate(name: string, opts: BackendOptions): Promise<string | null> {
+async function activate(name: string): Promise<string | null> {
   if (name === 'webgpu') {
     const why = await webgpuUnavailable();
     if (why) return why;
   }
-  if (name === 'wasm' && opts.wasmPath) setWasmPaths(opts.wasmPath);
   if (!tf.findBackendFactory(name)) return 'backend not available in this build';
   let ok = false;
   try {
@@ -134,13 +128,12 @@ async function activate(name: string, opts: BackendOptions): Promise<string | nu
  */
 export async function selectBackend(
   preferred: string[] = DEFAULT_BACKEND_ORDER,
-  opts: BackendOptions = {},
 ): Promise<BackendSelection> {
   const order = [...new Set(preferred.length ? preferred : DEFAULT_BACKEND_ORDER)];
   const tried: BackendAttempt[] = [];
   for (const name of order) {
     const t0 = performance.now();
-    let error = await activate(name, opts);
+    let error = await activate(name);
     if (!error) {
       try {
         if (!(await selfCheck())) error = 'self-check mismatch against the CPU reference';
@@ -181,7 +174,7 @@ export interface BackendBenchmark {
  */
 export async function benchmarkBackends(
   names: string[] = DEFAULT_BACKEND_ORDER,
-  opts: BackendOptions & { nnz?: number; dim?: number; repeats?: number } = {},
+  opts: { nnz?: number; dim?: number; repeats?: number } = {},
 ): Promise<{ fastest: string | null; reason: string; results: BackendBenchmark[] }> {
   const before = tf.getBackend();
   const dim = opts.dim ?? 64;
@@ -202,7 +195,7 @@ export async function benchmarkBackends(
   };
   // Pass 1: one SpMM per backend.
   for (const name of [...new Set(names)]) {
-    let error = await activate(name, opts);
+    let error = await activate(name);
     if (!error && !(await selfCheck().catch(() => false))) error = 'self-check mismatch against the CPU reference';
     if (error) {
       results.push({ name, ok: false, error });
@@ -226,7 +219,7 @@ export async function benchmarkBackends(
   for (const r of results.filter((q) => q.ok).sort((a, b) => a.msPerSpmm! - b.msPerSpmm!)) {
     if (6 * r.msPerSpmm! > bestStep) continue;
     try {
-      await activate(r.name, opts);
+      await activate(r.name);
       r.msPerStep = await withGraph(async (gt, x) => {
         const [u, p, n] = [users, pos, neg].map((a) => tf.tensor1d(a, 'int32'));
         const step = (e: tf.Tensor) => bprLoss(propagate(gt, e as tf.Tensor2D, 3), e as tf.Tensor2D, g.nUsers, u, p, n, 1e-4);

@@ -37,7 +37,7 @@ export interface Graph {
   degree: Float32Array;
 }
 
-/** LightGCN hyper-parameters (DESIGN.md §2 defaults). */
+/** LightGCN hyper-parameters (defaults: docs/method.md#lightgcn). */
 export interface LightGCNConfig {
   dim: number;
   layers: number;

@@ -3,7 +3,7 @@
  * variables as the only trainable parameters, and two teachers —
  *  - remembering teacher: the original model, on the remaining data D_r;
  *  - forgetting teacher: original − α·ReLU(augmented − original), on the forget set D_f.
- * Schedule (DESIGN.md §4): the first `forgetOnlyEpochs` epochs minimise the forget KL alone, then
+ * Schedule (docs/method.md#methods, E2URec): the first `forgetOnlyEpochs` epochs minimise the forget KL alone, then
  *   L = w·(task loss on D_r + KL to the remembering teacher) + (1 − w)·KL to the forgetting teacher.
  */
 import * as tf from '@tensorflow/tfjs';

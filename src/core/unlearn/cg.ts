@@ -8,7 +8,7 @@ export type Hvp = (v: Float32Array) => Float32Array | Promise<Float32Array>;
 export interface CgOptions {
   /** μ in (H + μI) p = b. */
   damping: number;
-  /** Iteration cap: early stopping acts as a regulariser on an indefinite Hessian (DESIGN §5). */
+  /** Iteration cap: early stopping acts as a regulariser on an indefinite Hessian (docs/method.md#hessians). */
   maxIter: number;
   /** Stop when ‖r‖ ≤ tol · ‖b‖. */
   tol: number;

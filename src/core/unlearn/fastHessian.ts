@@ -2,7 +2,7 @@ import { tripleKernels, type TripleKernels } from '../spmm/triples';
 import type { Triples } from './objective';
 
 /**
- * The "fast" Hessian of DESIGN §4 (the IFRU authors' choice): the BPR + L2 loss written on the raw
+ * The "fast" Hessian (docs/method.md#hessians) (the IFRU authors' choice): the BPR + L2 loss written on the raw
  * embedding rows θ (no propagation), (1/n) Σ_z [softplus(−x_z) + reg/2 (‖θ_u‖² + ‖θ_i‖² + ‖θ_j‖²)],
  * x_z = θ_u·(θ_i − θ_j), summed over the interactions that touch the chosen rows, restricted to
  * those rows. Vectors are compact: row r of v is node rows[r].

@@ -1,7 +1,7 @@
 import type { Edges, Graph } from '../types';
 
 /**
- * IFRU's importance scores (DESIGN §4): each endpoint v of a forgotten interaction starts with
+ * IFRU's importance scores (docs/method.md#methods, IFRU (pruned)): each endpoint v of a forgotten interaction starts with
  * (removed edges at v) / deg(v); then, `hops` times, every node passes its score to its
  * neighbours, divided by the receiver's degree. Returns the sum over hops 0..hops. Degrees are
  * those of the original graph `g`.

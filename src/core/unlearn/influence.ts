@@ -1,5 +1,5 @@
 /**
- * Influence-function unlearning (DESIGN §4): IF (direct influence only) and IFRU (direct +
+ * Influence-function unlearning (docs/method.md#methods): IF (direct influence only) and IFRU (direct +
  * spillover), optionally on importance-pruned rows, with the exact or the fast Hessian.
  *
  * With L_T(θ; Â) = (1/n) Σ_{z∈T} ℓ(z; θ, Â):
@@ -152,11 +152,6 @@ export function nearInteractions(ctx: UnlearnContext, hops: number): { withForge
     if (mark[k] === 1) changed[b++] = k;
   }
   return { withForget, changed };
-}
-
-/** C as triples (see nearInteractions). */
-export function changedSet(ctx: UnlearnContext, hops: number): Triples {
-  return triplesOf(ctx.prep.ds.train, ctx.prep.negs, nearInteractions(ctx, hops).changed);
 }
 
 /** g_s alone (for inspection and tests): the total minus the direct part. */

@@ -1,5 +1,5 @@
 /**
- * What is measured for every method (DESIGN §5): utility, completeness, closeness to Retrain, and
+ * What is measured for every method (docs/method.md#metrics): utility, completeness, closeness to Retrain, and
  * embedding movement over the forgotten user's neighbourhood against the paired reference.
  */
 import { evaluate, scoreItems, topK } from '../evaluate';

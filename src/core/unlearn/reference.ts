@@ -1,5 +1,5 @@
 /**
- * The paired reference for embedding movement (DESIGN §5): from θ̂, one deterministic full-batch
+ * The paired reference for embedding movement (docs/method.md#reference): from θ̂, one deterministic full-batch
  * optimiser runs on L_D(θ; Â) and, with the same fixed negatives, step size and step count, on
  * L_{D_r}(θ; Â'). movement_ref = P'θ_{D_r} − Pθ_D isolates what the deletion does, free of the
  * initialisation and batch-order noise that a scratch retrain adds. Runs on typed arrays: it is a

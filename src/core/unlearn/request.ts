@@ -1,7 +1,7 @@
 import type { Dataset, Edges } from '../types';
 import { makeRng } from '../rng';
 
-/** What to forget (DESIGN §3). Ids are dense ids of the Dataset. */
+/** What to forget (docs/method.md#forget-requests). Ids are dense ids of the Dataset. */
 export type ForgetRequest =
   | { kind: 'user'; user: number }
   | { kind: 'items'; user: number; items: number[] }
@@ -17,7 +17,7 @@ export interface ForgetSplit {
   remaining: Edges;
   /** Users with at least one forgotten interaction, ascending. */
   users: Int32Array;
-  /** Users left without any train interaction: whole-user deletions (DESIGN §5). */
+  /** Users left without any train interaction: whole-user deletions (docs/method.md#forget-requests). */
   removedUsers: Int32Array;
 }
 
