@@ -8,7 +8,7 @@ import { buildDataset, createInteractionParser, DataError, type RawInteractions 
 import { propagateCpu } from '../src/core/lightgcn';
 import { neighbourhoodView } from '../src/core/neighbourhoodView';
 import { fitPca2, projectPca2, type Pca2 } from '../src/core/pca';
-import { trainLightGCN, type TrainResult } from '../src/core/train';
+import { trainEmbeddings, trainLightGCN, type TrainResult } from '../src/core/train';
 import { buildGraph } from '../src/core/graph';
 import { CancelledError, type CancelToken, type Dataset, type LightGCNConfig } from '../src/core/types';
 import {
@@ -51,6 +51,8 @@ interface Trained {
   E0: Float32Array;
   cfg: LightGCNConfig;
   graph: TrainResult['graph'];
+  /** Mean epoch time of its training (evaluation excluded): the unit of the methods' epoch equivalents. */
+  epochMs?: number;
   /** Lazily built per trained model and reused by every unlearning request. */
   prep?: UnlearnPrep;
   pca?: Pca2;
@@ -235,7 +237,7 @@ export class Engine {
       }
     }
     this.dropModel();
-    this.trained = { E0: result.E0, cfg, graph: result.graph };
+    this.trained = { E0: result.E0, cfg, graph: result.graph, epochMs: result.msPerEpochMean };
     const summary: TrainSummary = {
       epochs: result.reports.length,
       metrics: result.metrics,
@@ -253,7 +255,12 @@ export class Engine {
     const cached = await loadModel(modelKey(this.dataKey, cfg));
     if (!cached || cached.E0.length !== (ds.nUsers + ds.nItems) * cfg.dim) return null;
     this.dropModel();
-    this.trained = { E0: cached.E0, cfg, graph: buildGraph(ds.nUsers, ds.nItems, ds.train) };
+    this.trained = {
+      E0: cached.E0,
+      cfg,
+      graph: buildGraph(ds.nUsers, ds.nItems, ds.train),
+      epochMs: cached.reports.length ? cached.reports.reduce((a, r) => a + r.ms, 0) / cached.reports.length : undefined,
+    };
     return {
       epochs: cached.reports.length,
       metrics: cached.metrics,
@@ -340,14 +347,14 @@ export class Engine {
     const request = parseForgetSpec(forget, ds, t.cfg.seed);
     if (!t.prep) {
       onProgress?.({ stage: 'preparing', fraction: 0, message: 'caching the original model' });
-      t.prep = await prepareUnlearning(ds, { E0: t.E0, graph: t.graph }, t.cfg);
+      t.prep = await prepareUnlearning(ds, { E0: t.E0, graph: t.graph, epochMs: t.epochMs }, t.cfg);
       await warmUpInfluence(t.prep);
     }
     if (!t.noiseE0) {
       onProgress?.({ stage: 'noise floor', fraction: 0, message: 'a second scratch model (seed + 1) for the noise floor' });
       const noiseCfg = { ...t.cfg, seed: t.cfg.seed + 1, evalEvery: 0 };
       t.noiseE0 = (
-        await trainLightGCN(ds, noiseCfg, {
+        await trainEmbeddings(ds, noiseCfg, {
           token,
           onEpoch: (r) => onProgress?.({ stage: 'noise floor', fraction: r.epoch / r.epochs, message: `epoch ${r.epoch}/${r.epochs}` }),
         })

@@ -33,7 +33,7 @@ export async function unlearnCommand(cmd: Command, say: Say, chooseBackend: Choo
     onEpoch: (r) => say(`  epoch ${r.epoch}/${r.epochs} loss ${r.loss.toFixed(4)} ${r.ms.toFixed(0)} ms`),
   });
   say(`original: recall@20 ${trained.metrics.recall.toFixed(4)} ndcg@20 ${trained.metrics.ndcg.toFixed(4)}`);
-  const prep = await prepareUnlearning(dataset, trained, cfg);
+  const prep = await prepareUnlearning(dataset, { ...trained, epochMs: trained.msPerEpochMean }, cfg);
   const warmMs = await warmUpInfluence(prep);
   say(`cached the original model (${prep.ms.toFixed(0)} ms) and warmed up the influence kernels (${warmMs.toFixed(0)} ms)`);
   let lastStage = '';
@@ -49,7 +49,6 @@ export async function unlearnCommand(cmd: Command, say: Say, chooseBackend: Choo
   prep.dispose();
   return {
     command: 'unlearn',
-    warmUpMs: warmMs,
     data: dataset.name,
     users: dataset.nUsers,
     items: dataset.nItems,

@@ -5,7 +5,7 @@ import { evaluate } from './evaluate';
 import { buildGraph } from './graph';
 import { initEmbeddings, propagateCpu } from './lightgcn';
 import { makeRng } from './rng';
-import { AdamCpu, trainLightGCN } from './train';
+import { AdamCpu, trainEmbeddings, trainLightGCN } from './train';
 import { CancelledError, type Dataset, type LightGCNConfig } from './types';
 
 /** Two communities: users of group g mostly like items of group g. */
@@ -144,5 +144,19 @@ describe('trainLightGCN', () => {
     expect(r.E0).not.toBe(init);
     expect(Array.from(r.E0)).not.toEqual(Array.from(init));
     expect(r.graph).toBe(g);
+  });
+
+  it('trainEmbeddings is the same training without the final evaluation (what Retrain is timed on)', async () => {
+    const ds = communities(3);
+    const c = { ...cfg, epochs: 3, evalEvery: 0 };
+    const bare = await trainEmbeddings(ds, c);
+    const full = await trainLightGCN(ds, c);
+    expect(bare.metrics).toBeUndefined();
+    expect(Array.from(bare.E0)).toEqual(Array.from(full.E0));
+    expect(full.metrics).toEqual(evaluate(propagateCpu(full.graph, full.E0, c.dim, c.layers), c.dim, ds, { seed: c.seed }));
+    expect(bare.msPerEpochMean).toBeCloseTo(bare.reports.reduce((a, r) => a + r.ms, 0) / 3, 9);
+    // An evaluation on the last epoch is kept (and not repeated).
+    const evaluated = await trainEmbeddings(ds, { ...c, evalEvery: 3 });
+    expect(evaluated.metrics).toEqual(evaluated.reports[2].metrics);
   });
 });

@@ -36,6 +36,8 @@ export interface TrainResult {
   reports: EpochReport[];
   metrics: Metrics;
   msPerEpochMedian: number;
+  /** Mean wall time of an epoch (evaluation excluded): the unit of the unlearning methods' cost. */
+  msPerEpochMean: number;
   backend: string;
   /** Which implementation of the training step ran (see TrainOptions.engine). */
   engine: 'tfjs' | 'typed';
@@ -131,7 +133,21 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((r) => setTimeout(r, 0));
 }
 
+/** What training returns before its final evaluation: metrics only when the last epoch evaluated. */
+export type TrainedEmbeddings = Omit<TrainResult, 'metrics'> & { metrics?: Metrics };
+
+/** Trains and evaluates the final model (unless the last epoch already did). */
 export async function trainLightGCN(ds: Dataset, cfg: LightGCNConfig, opts: TrainOptions = {}): Promise<TrainResult> {
+  const r = await trainEmbeddings(ds, cfg, opts);
+  const metrics = r.metrics ?? evaluate(propagateCpu(r.graph, r.E0, cfg.dim, cfg.layers), cfg.dim, ds, { seed: cfg.seed });
+  return { ...r, metrics };
+}
+
+/**
+ * The training itself, without a final evaluation: what Retrain, Fine-tune and the noise floor
+ * need (an evaluation is not part of the cost of producing a model).
+ */
+export async function trainEmbeddings(ds: Dataset, cfg: LightGCNConfig, opts: TrainOptions = {}): Promise<TrainedEmbeddings> {
   registerSpmmKernels();
   const { nUsers, nItems } = ds;
   const n = nUsers + nItems;
@@ -150,19 +166,17 @@ export async function trainLightGCN(ds: Dataset, cfg: LightGCNConfig, opts: Trai
   const reports: EpochReport[] = [];
   let metrics: Metrics | undefined;
   let lastEvaluated = -1;
-  const finish = (E0: Float32Array): TrainResult => {
-    if (!metrics || lastEvaluated !== cfg.epochs) metrics = evalOf(E0);
-    return {
-      E0,
-      dim: cfg.dim,
-      graph,
-      reports,
-      metrics,
-      msPerEpochMedian: median(reports.map((r) => r.ms)),
-      backend,
-      engine,
-    };
-  };
+  const finish = (E0: Float32Array): TrainedEmbeddings => ({
+    E0,
+    dim: cfg.dim,
+    graph,
+    reports,
+    metrics: lastEvaluated === cfg.epochs ? metrics : undefined,
+    msPerEpochMedian: median(reports.map((r) => r.ms)),
+    msPerEpochMean: reports.length ? reports.reduce((a, r) => a + r.ms, 0) / reports.length : 0,
+    backend,
+    engine,
+  });
   const endEpoch = async (epoch: number, loss: number, ms: number, E0: () => Promise<Float32Array>) => {
     const report: EpochReport = { epoch, epochs: cfg.epochs, loss, ms };
     if (cfg.evalEvery > 0 && epoch % cfg.evalEvery === 0) {

@@ -48,14 +48,21 @@ export interface UnlearnPrep {
   gradOld: Float32Array;
   /** The seeded initialisation, used to reset a deleted user's row as Retrain leaves it. */
   init: Float32Array;
-  /** One-off time to build this cache (not part of any request's time). */
+  /** Time to build this cache: a request's, for the methods that read it (UnlearningMethod.usesPrep),
+   *  when it is the first for this model (MethodReport.firstRequestMs). */
   ms: number;
+  /** Mean epoch time of the original training (evaluation excluded), when known: the unit of
+   *  MethodReport.epochEquivalents. */
+  epochMs?: number;
+  /** Time of the once-per-process JIT / WASM warm-up (warmUpInfluence), when it ran; excluded from
+   *  first-request figures and reported beside them. */
+  warmUpMs?: number;
   dispose(): void;
 }
 
 export async function prepareUnlearning(
   ds: Dataset,
-  trained: { E0: Float32Array; graph?: Graph },
+  trained: { E0: Float32Array; graph?: Graph; epochMs?: number },
   cfg: LightGCNConfig,
 ): Promise<UnlearnPrep> {
   registerSpmmKernels();
@@ -96,6 +103,7 @@ export async function prepareUnlearning(
     gradOld,
     init,
     ms: performance.now() - t0,
+    epochMs: trained.epochMs,
     dispose() {
       gtOld.dispose();
       allT.dispose();
@@ -201,7 +209,8 @@ export interface UnlearnContext {
 /** What a method returns: the unlearned E⁽⁰⁾ and what it cost. */
 export interface MethodResult {
   E0: Float32Array;
-  /** Wall time of the method itself (evaluation excluded; Â' construction included). */
+  /** Wall time of the request (evaluation excluded; Â' construction included; the per-model cache
+   *  excluded — see UnlearningMethod.usesPrep). */
   ms: number;
   /** Where the time went (ms), for the influence methods. */
   phases?: Record<string, number>;
@@ -224,6 +233,8 @@ export interface MethodResult {
 export interface UnlearningMethod {
   name: string;
   label: string;
+  /** Reads the per-model cache (UnlearnPrep): its first request on a model pays prep.ms too. */
+  usesPrep?: boolean;
   run(ctx: UnlearnContext): Promise<MethodResult>;
 }
 

@@ -331,6 +331,18 @@ describe('runUnlearning', () => {
       expect(m.movementPerHop).toHaveLength(TINY.layers);
     }
     expect(report.methods.retrain.speedup).toBe(1);
+    // First requests pay the per-model cache where the method reads it; epochs in units of the
+    // original training's epoch (unknown here: Retrain's own epochs stand in, and the report says so).
+    expect(report.epochMsSource).toBe('retrain');
+    expect(report.epochMs).toBeCloseTo(report.methods.retrain.ms / cfg.epochs, 6);
+    for (const [name, m] of Object.entries(report.methods)) {
+      const charged = ['if', 'ifru', 'ifru-pruned'].includes(name) ? report.prepMs : 0;
+      expect(m.firstRequestMs).toBeCloseTo(m.ms + charged, 6);
+      expect(m.speedupFirst).toBeCloseTo(report.methods.retrain.ms / m.firstRequestMs, 6);
+      expect(m.epochEquivalents).toBeCloseTo(m.ms / report.epochMs, 6);
+      expect(m.epochEquivalentsFirst).toBeCloseTo(m.firstRequestMs / report.epochMs, 6);
+    }
+    expect(report.methods.ifru.speedupFirst).toBeLessThan(report.methods.ifru.speedup);
     expect(report.removedUsers).toBe(1);
     expect(report.reference?.movementPerHop).toHaveLength(TINY.layers);
     expect(report.reference?.noiseFloor).not.toBeNull();

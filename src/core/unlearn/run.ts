@@ -7,7 +7,7 @@ import { propagateCpu, userItems } from '../lightgcn';
 import { topK } from '../evaluate';
 import { lightgcnCtrMetrics } from '../e2urec/lightgcn';
 import type { CtrMetrics } from '../e2urec/ctr';
-import { trainLightGCN } from '../train';
+import { trainEmbeddings } from '../train';
 import type { CancelToken, Dataset, Graph, LightGCNConfig } from '../types';
 import { throwIfCancelled } from '../types';
 import {
@@ -73,7 +73,17 @@ export interface RunOptions extends Partial<UnlearnOptions> {
 /** A method's figures: what it returned (MethodResult, without the embeddings) and how it scored. */
 export interface MethodReport extends Utility, Completeness, Omit<MethodResult, 'E0' | 'trainableParams'> {
   label: string;
+  /** Retrain's ms / this method's ms (a warm request: the per-model cache already built). */
   speedup: number;
+  /** ms of the first request on a model: ms + the per-model cache (prepMs) for the methods that read
+   *  it; the once-per-process warm-up (UnlearnReport.warmUpMs) excluded. */
+  firstRequestMs: number;
+  /** Retrain's ms / firstRequestMs. */
+  speedupFirst: number;
+  /** ms / the original training's mean epoch time: the cost in epochs, whatever Retrain's epoch count. */
+  epochEquivalents: number;
+  /** firstRequestMs / the original training's mean epoch time. */
+  epochEquivalentsFirst: number;
   /** Recall@20 / Retrain's Recall@20. */
   recallRatio: number;
   top20Overlap: number;
@@ -118,8 +128,15 @@ export interface UnlearnReport {
     /** θ̂ unchanged, only Â → Â': the movement every method gets for free from the new graph. */
     graphOnly: { movementPearson: number; movementCos: number; movementPerHop: number[] };
   } | null;
-  /** One-off cache time per trained model (not in any method's ms). */
+  /** Time to build the per-model cache (in firstRequestMs of the methods that read it, not in ms). */
   prepMs: number;
+  /** The once-per-process JIT / WASM warm-up (warmUpInfluence), excluded from firstRequestMs; null
+   *  when it did not run. */
+  warmUpMs: number | null;
+  /** The original training's mean epoch time (evaluation excluded) behind epochEquivalents, and where
+   *  it came from: 'original' (the trained model's epochs) or 'retrain' (this run's Retrain, per epoch). */
+  epochMs: number;
+  epochMsSource: 'original' | 'retrain' | 'unknown';
 }
 
 export interface UnlearnDetail {
@@ -155,12 +172,13 @@ export async function warmUpInfluence(prep: UnlearnPrep): Promise<number> {
   } finally {
     req.dispose();
   }
-  return performance.now() - t0;
+  prep.warmUpMs = performance.now() - t0;
+  return prep.warmUpMs;
 }
 
 export async function runUnlearning(
   ds: Dataset,
-  trained: { E0: Float32Array; graph?: Graph },
+  trained: { E0: Float32Array; graph?: Graph; epochMs?: number },
   cfg: LightGCNConfig,
   request: ForgetRequest,
   opts: RunOptions = {},
@@ -203,7 +221,7 @@ export async function runUnlearning(
       let noiseE0 = opts.noiseE0;
       if (!noiseE0) {
         progress?.({ stage: 'noise floor', fraction: 0 });
-        noiseE0 = (await trainLightGCN(ds, { ...cfg, seed: cfg.seed + 1, evalEvery: 0 }, { token: opts.token })).E0;
+        noiseE0 = (await trainEmbeddings(ds, { ...cfg, seed: cfg.seed + 1, evalEvery: 0 }, { token: opts.token })).E0;
       }
       noiseE = propagateCpu(prep.graphOld, noiseE0, d, cfg.layers);
     }
@@ -221,6 +239,9 @@ export async function runUnlearning(
     for (const name of names) Eafter[name] = propagateCpu(graphNew, results[name].E0, d, cfg.layers);
     const Eretrain = Eafter['retrain'];
     const retrainMs = results['retrain']?.ms ?? NaN;
+    const epochMsSource: UnlearnReport['epochMsSource'] =
+      (prep.epochMs ?? trained.epochMs) ? 'original' : results['retrain'] ? 'retrain' : 'unknown';
+    const epochMs = prep.epochMs ?? trained.epochMs ?? retrainMs / cfg.epochs;
     const baseUtility = utility(Eretrain ?? prep.Eold, d, dsR, cfg.seed);
 
     const topUser = split.users.reduce(
@@ -252,6 +273,9 @@ export async function runUnlearning(
       methods: {},
       reference: null,
       prepMs: prep.ms,
+      warmUpMs: prep.warmUpMs ?? null,
+      epochMs,
+      epochMsSource,
     };
     if (reference) {
       const refSelf = movement(reference.EDr, reference.ED, d, hood, cfg.layers, refMove);
@@ -286,6 +310,7 @@ export async function runUnlearning(
       detail.methods[name] = { norms: mv.norms, cos: mv.cos };
       detail.topAfter[name] = topK(E, d, ds.nUsers, ds.nItems, topUser, 20, new Set(itemsOf(remainPos, topUser)));
       const u = utility(E, d, dsR, cfg.seed);
+      const firstRequestMs = r.ms + (methodByName(name).usesPrep ? prep.ms : 0);
       const close = Eretrain
         ? closeness(E, Eretrain, d, ds.nUsers, ds.nItems, probe, remainPos, removed)
         : { top20Overlap: NaN, scoreCorr: NaN };
@@ -293,6 +318,10 @@ export async function runUnlearning(
         label: methodByName(name).label,
         ms: r.ms,
         speedup: retrainMs / r.ms,
+        firstRequestMs,
+        speedupFirst: retrainMs / firstRequestMs,
+        epochEquivalents: r.ms / epochMs,
+        epochEquivalentsFirst: firstRequestMs / epochMs,
         ...u,
         recallRatio: u.recall20 / baseUtility.recall20,
         ...completeness(E, d, dsR, split.forgotten, unseen, remainPos),
@@ -345,6 +374,9 @@ export function summarizeReport(report: UnlearnReport): Record<string, unknown> 
     settings: report.settings,
     original: report.original,
     prepMs: report.prepMs,
+    warmUpMs: report.warmUpMs,
+    epochMs: report.epochMs,
+    epochMsSource: report.epochMsSource,
   };
   for (const [name, m] of Object.entries(report.methods)) out[name] = m;
   out.reference = report.reference;

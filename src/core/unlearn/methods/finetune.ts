@@ -1,4 +1,4 @@
-import { trainLightGCN } from '../../train';
+import { trainEmbeddings } from '../../train';
 import { resetRemovedUsers, type UnlearningMethod } from '../context';
 
 /** Fine-tune: continue training the original model on D_r (fresh Adam state). */
@@ -8,7 +8,7 @@ export const finetune: UnlearningMethod = {
   async run(ctx) {
     const { prep, req, options } = ctx;
     const t0 = performance.now();
-    const r = await trainLightGCN(req.dsR, { ...prep.cfg, epochs: options.finetuneEpochs, evalEvery: 0 }, {
+    const r = await trainEmbeddings(req.dsR, { ...prep.cfg, epochs: options.finetuneEpochs, evalEvery: 0 }, {
       token: ctx.token,
       init: prep.theta,
       graph: req.graphNew,

@@ -5,6 +5,7 @@ import { influenceUnlearn } from '../influence';
 export const influenceDirect: UnlearningMethod = {
   name: 'if',
   label: 'IF (direct)',
+  usesPrep: true,
   run: (ctx) => influenceUnlearn(ctx, { spillover: false, pruned: false }),
 };
 
@@ -12,6 +13,7 @@ export const influenceDirect: UnlearningMethod = {
 export const ifru: UnlearningMethod = {
   name: 'ifru',
   label: 'IFRU',
+  usesPrep: true,
   run: (ctx) => influenceUnlearn(ctx, { spillover: true, pruned: false }),
 };
 
@@ -19,6 +21,7 @@ export const ifru: UnlearningMethod = {
 export const ifruPruned: UnlearningMethod = {
   name: 'ifru-pruned',
   label: 'IFRU (pruned)',
+  usesPrep: true,
   run: (ctx) => influenceUnlearn(ctx, { spillover: true, pruned: true }),
 };
 
@@ -26,5 +29,6 @@ export const ifruPruned: UnlearningMethod = {
 export const ifruFast: UnlearningMethod = {
   name: 'ifru-fast',
   label: 'IFRU (fast Hessian)',
+  usesPrep: true,
   run: (ctx) => influenceUnlearn(ctx, { spillover: true, pruned: false, hessian: 'fast' }),
 };

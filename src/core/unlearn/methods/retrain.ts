@@ -1,4 +1,4 @@
-import { trainLightGCN } from '../../train';
+import { trainEmbeddings } from '../../train';
 import type { UnlearningMethod } from '../context';
 
 /** Retrain: from scratch on D_r, same seed, hyper-parameters and epochs — the gold standard. */
@@ -8,7 +8,7 @@ export const retrain: UnlearningMethod = {
   async run(ctx) {
     const { prep, req } = ctx;
     const t0 = performance.now();
-    const r = await trainLightGCN(req.dsR, { ...prep.cfg, evalEvery: 0 }, {
+    const r = await trainEmbeddings(req.dsR, { ...prep.cfg, evalEvery: 0 }, {
       token: ctx.token,
       onEpoch: (e) => ctx.onProgress?.({ stage: 'retrain', fraction: e.epoch / e.epochs, message: `epoch ${e.epoch}/${e.epochs}` }),
     });
