@@ -10,6 +10,7 @@ import { graphTensors, registerSpmmKernels, type GraphTensors } from '../spmm';
 import type { CancelToken, Dataset, Graph, LightGCNConfig } from '../types';
 import { fastHessian, rawCurvature, type Curvature, type FastHessian } from './fastHessian';
 import { objectiveGradientHost } from './hostObjective';
+import { hostHessian, type HostHessian } from './hostHessian';
 import { interactionIncidence, type Incidence } from './incidence';
 import {
   fixedNegatives,
@@ -41,6 +42,8 @@ export interface UnlearnPrep {
   curvature: Curvature;
   /** The fast Hessian on all rows (request-independent; IFRU restricts it to the kept rows). */
   fastHessianAll: FastHessian;
+  /** The exact Hessian ∇²L_D(θ̂; Â) = Pᵀ H_E P + Λ (hostHessian.ts). */
+  exactHessian: HostHessian;
   /** Train interactions per node (as user, positive or fixed negative). */
   incidence: Incidence;
   spec: ObjectiveSpec;
@@ -60,6 +63,12 @@ export interface UnlearnPrep {
   dispose(): void;
 }
 
+/**
+ * Builds the cache in one pass over the triples at E = Pθ̂: the BPR scores x_z give ∇L_D(θ̂; Â)
+ * and the curvature of H_E for the exact Hessian together. What only some methods read (tensors for
+ * the tfjs paths, the raw-row fast Hessian, the incidence index, the seeded initialisation) is
+ * built on first use, inside the request that needs it.
+ */
 export async function prepareUnlearning(
   ds: Dataset,
   trained: { E0: Float32Array; graph?: Graph; epochMs?: number },
@@ -70,46 +79,81 @@ export async function prepareUnlearning(
   const n = ds.nUsers + ds.nItems;
   if (trained.E0.length !== n * cfg.dim) throw new Error('prepareUnlearning: E0 does not match the data set and dim');
   const graphOld = trained.graph ?? buildGraph(ds.nUsers, ds.nItems, ds.train);
-  const gtOld = graphTensors(graphOld);
   const theta = trained.E0;
-  const thetaT = tf.keep(tf.tensor2d(theta, [n, cfg.dim]));
   const Eold = propagateCpu(graphOld, theta, cfg.dim, cfg.layers);
-  const EoldT = tf.keep(tf.tensor2d(Eold, [n, cfg.dim]));
   const negs = fixedNegatives(ds.nUsers, ds.nItems, ds.train, cfg.seed);
   const spec: ObjectiveSpec = { nUsers: ds.nUsers, layers: cfg.layers, reg: cfg.reg, n: ds.train.u.length };
   const all = triplesOf(ds.train, negs);
-  const allT = tripleTensors(all);
-  const gradOld = objectiveGradientHost(graphOld, theta, cfg.dim, all, spec, Eold).grad;
-  const init = initEmbeddings(n, cfg.dim, cfg.initStd, cfg.seed);
-  const curvature = rawCurvature(theta, cfg.dim, ds.nUsers, all);
-  const allRows = Int32Array.from({ length: n }, (_, v) => v);
-  const allIds = Int32Array.from({ length: all.users.length }, (_, k) => k);
+  const scores = new Float32Array(all.users.length);
+  const gradOld = objectiveGradientHost(graphOld, theta, cfg.dim, all, spec, Eold, false, scores).grad;
+  const exactHessian = hostHessian(graphOld, Eold, cfg.dim, ds.nUsers, all, cfg.reg, spec.n, cfg.layers, curvatureOf(scores));
+  let gtOld: GraphTensors | null = null;
+  let thetaT: tf.Tensor2D | null = null;
+  let EoldT: tf.Tensor2D | null = null;
+  let allT: TripleTensors | null = null;
+  let curvature: Curvature | null = null;
+  let fastAll: FastHessian | null = null;
+  let incidence: Incidence | null = null;
+  let init: Float32Array | null = null;
+  const rawCurvatureOnce = () => (curvature ??= rawCurvature(theta, cfg.dim, ds.nUsers, all));
+  const allRows = () => Int32Array.from({ length: n }, (_, v) => v);
+  const allIds = () => Int32Array.from({ length: all.users.length }, (_, k) => k);
   return {
     ds,
     cfg,
     theta,
-    thetaT,
+    get thetaT() {
+      return (thetaT ??= tf.keep(tf.tensor2d(theta, [n, cfg.dim])));
+    },
     graphOld,
-    gtOld,
+    get gtOld() {
+      return (gtOld ??= graphTensors(graphOld));
+    },
     Eold,
-    EoldT,
+    get EoldT() {
+      return (EoldT ??= tf.keep(tf.tensor2d(Eold, [n, cfg.dim])));
+    },
     negs,
     all,
-    allT,
-    curvature,
-    fastHessianAll: fastHessian(theta, cfg.dim, ds.nUsers, allRows, all, cfg.reg, spec.n, curvature, allIds),
-    incidence: interactionIncidence(all, ds.nUsers, n),
+    get allT() {
+      return (allT ??= tripleTensors(all));
+    },
+    get curvature() {
+      return rawCurvatureOnce();
+    },
+    get fastHessianAll() {
+      return (fastAll ??= fastHessian(theta, cfg.dim, ds.nUsers, allRows(), all, cfg.reg, spec.n, rawCurvatureOnce(), allIds()));
+    },
+    exactHessian,
+    get incidence() {
+      return (incidence ??= interactionIncidence(all, ds.nUsers, n));
+    },
     spec,
     gradOld,
-    init,
+    get init() {
+      return (init ??= initEmbeddings(n, cfg.dim, cfg.initStd, cfg.seed));
+    },
     ms: performance.now() - t0,
     epochMs: trained.epochMs,
     dispose() {
-      gtOld.dispose();
-      allT.dispose();
-      tf.dispose([thetaT, EoldT]);
+      gtOld?.dispose();
+      allT?.dispose();
+      tf.dispose([thetaT, EoldT].filter((t): t is tf.Tensor2D => t !== null));
+      gtOld = allT = thetaT = EoldT = null;
     },
   };
+}
+
+/** ℓ'(x) = σ(x) − 1 and ℓ''(x) = σ(x)σ(−x) of BPR scores. */
+function curvatureOf(x: Float32Array): Curvature {
+  const d1 = new Float64Array(x.length);
+  const d2 = new Float64Array(x.length);
+  for (let k = 0; k < x.length; k++) {
+    const sig = 1 / (1 + Math.exp(-x[k]));
+    d1[k] = sig - 1;
+    d2[k] = sig * (1 - sig);
+  }
+  return { d1, d2 };
 }
 
 export interface RequestContext {

@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildGraph } from '../graph';
 import { initEmbeddings, propagateCpu } from '../lightgcn';
 import { makeRng } from '../rng';
 import { graphTensors } from '../spmm';
+import { DEFAULT_LIGHTGCN } from '../types';
+import { prepareUnlearning } from './context';
 import { hostHessian } from './hostHessian';
 import { objectiveGradientHost } from './hostObjective';
 import { exactHvp, fixedNegatives, triplesOf, tripleTensors, type ObjectiveSpec } from './objective';
@@ -75,3 +78,50 @@ describe('exact host Hessian Pᵀ H_E P + Λ', () => {
     expect(relErr(raw, wantData)).toBeGreaterThan(0.1);
   });
 });
+
+describe('the per-model cache (one pass over the triples at E)', () => {
+  it('builds ∇L_D(θ̂; Â) and the exact Hessian from the same scores as the separate computations', async () => {
+    await tf.setBackend('wasm');
+    const nUsers = 30, nItems = 40, m = 400, d = 8, layers = 2;
+    const g = randomEdges(nUsers, nItems, m, 11);
+    const ds = { name: 't', nUsers, nItems, userIds: ids(nUsers), itemIds: ids(nItems), train: g, test: { u: Int32Array.of(0), i: Int32Array.of(1) } };
+    const cfg = { ...DEFAULT_LIGHTGCN, dim: d, layers, reg: 1e-3, seed: 5 };
+    const theta = initEmbeddings(nUsers + nItems, d, 0.5, 4);
+    const tensors = tf.memory().numTensors;
+    const prep = await prepareUnlearning(ds, { E0: theta }, cfg);
+    const graph = buildGraph(nUsers, nItems, g);
+    const triples = triplesOf(g, fixedNegatives(nUsers, nItems, g, cfg.seed));
+    const spec: ObjectiveSpec = { nUsers, layers, reg: cfg.reg, n: m };
+    expect(relErr(prep.gradOld, objectiveGradientHost(graph, theta, d, triples, spec).grad)).toBeLessThan(1e-6);
+    const separate = hostHessian(graph, propagateCpu(graph, theta, d, layers), d, nUsers, triples, cfg.reg, m, layers);
+    for (const seed of [1, 2]) {
+      const v = initEmbeddings(nUsers + nItems, d, 1, seed);
+      expect(relErr(prep.exactHessian.hvpFull(v), separate.hvpFull(v))).toBeLessThan(1e-5);
+    }
+    // The tensors are made on first use only, and disposed with the cache.
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(prep.thetaT.shape).toEqual([nUsers + nItems, d]);
+    prep.dispose();
+    expect(tf.memory().numTensors).toBe(tensors);
+    await tf.setBackend('cpu');
+  });
+});
+
+function ids(n: number): string[] {
+  return Array.from({ length: n }, (_, k) => String(k));
+}
+
+function randomEdges(nUsers: number, nItems: number, m: number, seed: number): { u: Int32Array; i: Int32Array } {
+  const rng = makeRng(seed);
+  const seen = new Set<number>();
+  const u: number[] = [];
+  const i: number[] = [];
+  while (u.length < m) {
+    const a = rng.int(nUsers), b = rng.int(nItems);
+    if (seen.has(a * nItems + b)) continue;
+    seen.add(a * nItems + b);
+    u.push(a);
+    i.push(b);
+  }
+  return { u: Int32Array.from(u), i: Int32Array.from(i) };
+}

@@ -8,11 +8,10 @@
  * replaced by E (and no L2), so one product is two SIMD propagations around one pass of the SIMD
  * triple kernel over D — tens of milliseconds on the default data instead of seconds for the tfjs
  * double backward (objective.ts exactHvp, kept as the test oracle). H_E, Λ and the buffers are
- * request-independent and cached per prep.
+ * request-independent: UnlearnPrep builds them once per model (context.ts).
  */
 import { propagateMeanCpu } from '../spmm';
-import { fastHessian, rawCurvature, type FastHessian } from './fastHessian';
-import type { UnlearnPrep } from './context';
+import { fastHessian, rawCurvature, type Curvature, type FastHessian } from './fastHessian';
 import type { Graph } from '../types';
 import type { Triples } from './objective';
 
@@ -38,11 +37,13 @@ export function hostHessian(
   reg: number,
   n: number,
   layers: number,
+  /** ℓ', ℓ'' of every triple at E, when already known (UnlearnPrep: from the gradient's scores). */
+  curvature: Curvature = rawCurvature(E, d, nUsers, data),
 ): HostHessian {
   const nNodes = E.length / d;
   const all = Int32Array.from({ length: nNodes }, (_, v) => v);
   const ids = Int32Array.from({ length: data.users.length }, (_, k) => k);
-  const HE: FastHessian = fastHessian(E, d, nUsers, all, data, 0, n, rawCurvature(E, d, nUsers, data), ids);
+  const HE: FastHessian = fastHessian(E, d, nUsers, all, data, 0, n, curvature, ids);
   const lambda = new Float64Array(nNodes);
   for (let z = 0; z < data.users.length; z++) {
     lambda[data.users[z]]++;
@@ -73,16 +74,4 @@ export function hostHessian(
       return out;
     },
   };
-}
-
-const pool = new WeakMap<UnlearnPrep, HostHessian>();
-
-/** ∇²L_D(θ̂; Â) of a trained model, built on first use and cached with its prep. */
-export function exactHessianOf(prep: UnlearnPrep): HostHessian {
-  let h = pool.get(prep);
-  if (!h) {
-    h = hostHessian(prep.graphOld, prep.Eold, prep.cfg.dim, prep.ds.nUsers, prep.all, prep.spec.reg, prep.spec.n, prep.spec.layers);
-    pool.set(prep, h);
-  }
-  return h;
 }

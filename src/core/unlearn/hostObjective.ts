@@ -35,11 +35,21 @@ export function bprDataGradient(
   simd = true,
   /** false: skip the loss (one log per interaction) and return 0. */
   withLoss = true,
+  /** Receives the scores x_z (length = t.users.length), e.g. for the curvature at E. */
+  scores?: Float32Array,
 ): number {
   const m = t.users.length;
   if (m === 0) return 0;
   const k = simd ? kernelsFor(d) : null;
   if (!k) {
+    if (scores) {
+      for (let z = 0; z < m; z++) {
+        const ou = t.users[z] * d, oi = (nUsers + t.pos[z]) * d, oj = (nUsers + t.neg[z]) * d;
+        let x = 0;
+        for (let c = 0; c < d; c++) x += E[ou + c] * (E[oi + c] - E[oj + c]);
+        scores[z] = x;
+      }
+    }
     const part = new Float32Array(E.length);
     const loss = bprDataGradCpu(E, d, nUsers, t.users, t.pos, t.neg, part);
     const s = scale * m; // the kernel averages over its batch
@@ -62,6 +72,7 @@ export function bprDataGradient(
   }
   k.dotDiff(pU, pI, pJ, m, d, pX);
   const X = k.f32(pX, m);
+  scores?.set(X);
   let loss = 0;
   for (let z = 0; z < m; z++) {
     const x = X[z];
@@ -110,12 +121,14 @@ export function objectiveGradientHost(
   E: Float32Array = propagateMeanCpu(g, theta, d, s.layers),
   /** false: skip the BPR part of the loss (a log per interaction); only the gradient is needed. */
   withLoss = true,
+  /** Receives the BPR scores x_z at E (see bprDataGradient). */
+  scores?: Float32Array,
 ): { grad: Float32Array; loss: number } {
   const grad = new Float32Array(theta.length);
   if (t.users.length === 0) return { grad, loss: 0 };
   // The objective sums over t and divides by n.
   const gE = new Float32Array(theta.length);
-  let loss = bprDataGradient(E, d, s.nUsers, t, 1 / s.n, gE, true, withLoss);
+  let loss = bprDataGradient(E, d, s.nUsers, t, 1 / s.n, gE, true, withLoss, scores);
   propagateMeanCpu(g, gE, d, s.layers, grad);
   if (s.reg !== 0) loss += regGradient(theta, d, s.nUsers, t, s.reg, 1 / s.n, grad);
   return { grad, loss };

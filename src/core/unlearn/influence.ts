@@ -23,7 +23,6 @@ import { importanceScores, pruneByQuantile } from './importance';
 import { bprDataGradient, objectiveGradientHost, regGradient } from './hostObjective';
 import { touching } from './incidence';
 import { endpointNodes, kHopNeighbourhood } from './neighbourhood';
-import { exactHessianOf } from './hostHessian';
 import { objectiveGradient, objectiveGradientAt, triplesOf, tripleTensors, type Triples } from './objective';
 
 const tracePool = new WeakMap<UnlearnContext['prep'], Float64Array>();
@@ -241,8 +240,8 @@ export function hessianOperator(
       },
     };
   }
-  // Exact: Pᵀ H_E P + Λ on typed arrays (hostHessian.ts), cached per model.
-  const exact = exactHessianOf(prep);
+  // Exact: Pᵀ H_E P + Λ on typed arrays (hostHessian.ts), built with the prep.
+  const exact = prep.exactHessian;
   return {
     interactions: exact.interactions,
     hvp: (v) => exact.hvpRows(rows, v),
