@@ -3,6 +3,7 @@
  * the URL hash (after TensorFlow Playground's state.ts). Opening such a URL reproduces the experiment.
  */
 import { DEFAULT_LIGHTGCN } from './core/types';
+import { DEMO_METHODS } from './core/unlearn/defaults';
 
 export interface Experiment {
   data: string; // preset id
@@ -60,7 +61,7 @@ export const DEFAULT_EXPERIMENT: Experiment = {
   threshold: undefined,
   kCore: undefined,
   forget: '',
-  methods: ['retrain', 'if', 'ifru', 'ifru-pruned'],
+  methods: [...DEMO_METHODS],
   backend: 'auto',
 };
 

@@ -14,6 +14,9 @@ import { CancelledError, type CancelToken, type Dataset, type LightGCNConfig } f
 import {
   graphWithout,
   METHODS,
+  METHOD_INFO,
+  methodInfo,
+  type MethodInfo,
   parseForgetSpec,
   prepareUnlearning,
   runUnlearning,
@@ -301,8 +304,8 @@ export class Engine {
     return { nUsers: ds.nUsers, nItems: ds.nItems, dim: t.cfg.dim, E0: t.E0.slice(), E: this.propagatedOf(t).slice() };
   }
 
-  async methods(): Promise<{ name: string; label: string }[]> {
-    return Object.values(METHODS).map((m) => ({ name: m.name, label: m.label }));
+  async methods(): Promise<MethodInfo[]> {
+    return METHOD_INFO;
   }
 
   async users(): Promise<UserList> {
@@ -417,7 +420,7 @@ export class Engine {
     const names = (ids: Int32Array) => Array.from(ids, (i) => ds.itemIds[i]);
     return {
       report,
-      methods: methods.map((m) => ({ name: m, label: METHODS[m].label })),
+      methods: methods.map((m) => methodInfo(METHODS[m])),
       nodes: detail.nodes,
       hop: detail.hop,
       reference: detail.referenceNorms ? { norms: detail.referenceNorms } : null,

@@ -3,11 +3,11 @@
  */
 import type { BackendAttempt } from '../src/core/backend';
 import type { EpochReport, LightGCNConfig, Metrics } from '../src/core/types';
-import type { UnlearnReport } from '../src/core/unlearn';
+import type { MethodInfo, UnlearnReport } from '../src/core/unlearn';
 import type { TransformerUnlearningReport } from '../src/core/transformer';
 import type { NeighbourhoodView } from '../src/core/neighbourhoodView';
 
-export type { TransformerUnlearningReport };
+export type { MethodInfo, TransformerUnlearningReport };
 
 export { DEFAULT_BACKEND_ORDER as BACKEND_ORDER } from '../src/core/backend';
 
@@ -98,8 +98,8 @@ export interface MovementSeries {
 
 export interface ExplorerResult {
   report: UnlearnReport;
-  /** The methods that ran, in order, with labels. */
-  methods: { name: string; label: string }[];
+  /** The methods that ran, in order, as they describe themselves. */
+  methods: MethodInfo[];
   /** Hop 1..K neighbourhood of the forgotten user (graph node ids) and hop per node. */
   nodes: Int32Array;
   hop: Int8Array;
@@ -129,8 +129,8 @@ export interface EngineApi {
   train(cfg: LightGCNConfig, onEvent?: (e: TrainEvent) => void): Promise<TrainSummary>;
   cancel(): void;
   embeddings(): Promise<EmbeddingsSnapshot>;
-  /** The unlearning methods the engine knows, in registry order. */
-  methods(): Promise<{ name: string; label: string }[]>;
+  /** The unlearning methods the engine knows, in registry order, as they describe themselves. */
+  methods(): Promise<MethodInfo[]>;
   users(): Promise<UserList>;
   userItems(user: string): Promise<string[]>;
   map(): Promise<MapData>;

@@ -11,12 +11,15 @@ import { loadData } from './load';
 import { selectBackend, benchmarkBackends } from '../core/backend';
 import { trainLightGCN } from '../core/train';
 import { DataError } from '../core/data';
+import { DEFAULT_METHODS } from '../core/unlearn/defaults';
+import { METHOD_NAMES } from '../core/unlearn/registry';
 
 const USAGE = `usage:
   npm run cli -- train --data FILE|default|small [--epochs N] [--seed S] [--dim D] [--layers K]
                        [--lr X] [--batch B] [--reg R] [--threshold T] [--kcore K] [--backend cpu|wasm]
   npm run cli -- unlearn --data FILE|default|small --forget user:ID|items:USER:ITEM,ITEM|random:FRACTION
-                       [--methods retrain,finetune,neggrad,if,ifru,ifru-pruned,e2urec] [--model lightgcn|transformer]
+                       [--methods NAME,NAME (default ${DEFAULT_METHODS.join(',')}; known: ${METHOD_NAMES.join(',')})]
+                       [--model lightgcn|transformer]
                        [--epochs N] [--seed S] …
 FILE: MovieLens u.data / ratings.dat / ratings.csv, RecBole .inter, or CSV/TSV with a header.`;
 

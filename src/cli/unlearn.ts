@@ -2,7 +2,7 @@
 import { UsageError, type Command } from './args';
 import { loadData } from './load';
 import { trainLightGCN } from '../core/train';
-import { METHOD_NAMES, parseForgetSpec, prepareUnlearning, runUnlearning, summarizeReport, warmUpInfluence } from '../core/unlearn';
+import { DEFAULT_METHODS, METHOD_NAMES, parseForgetSpec, prepareUnlearning, runUnlearning, summarizeReport, warmUpInfluence } from '../core/unlearn';
 
 type Say = (m: string) => void;
 type ChooseBackend = (cmd: Command, say: Say) => Promise<string>;
@@ -10,7 +10,7 @@ type ChooseBackend = (cmd: Command, say: Say) => Promise<string>;
 export async function unlearnCommand(cmd: Command, say: Say, chooseBackend: ChooseBackend): Promise<Record<string, unknown>> {
   if (!cmd.data) throw new UsageError('unlearn needs --data FILE');
   if (!cmd.forget) throw new UsageError('unlearn needs --forget user:ID|items:USER:ITEM,ITEM|random:FRACTION');
-  const methods = (cmd.methods ?? 'retrain,finetune,neggrad,if,ifru,ifru-pruned').split(',').map((m) => m.trim()).filter(Boolean);
+  const methods = (cmd.methods ?? DEFAULT_METHODS.join(',')).split(',').map((m) => m.trim()).filter(Boolean);
   const model = cmd.model ?? 'lightgcn';
   if (model !== 'lightgcn' && model !== 'transformer') throw new UsageError(`--model must be lightgcn or transformer, got "${model}"`);
   const { dataset } = await loadData(cmd.data, { threshold: cmd.threshold, kCore: cmd.kCore, testFraction: cmd.testFraction, seed: cmd.cfg.seed });

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { useStore } from '../../store';
 import { PALETTE } from '../../palette';
 import { formatForget, parseForget } from '../../forgetSpec';
-import { median } from '../../core/unlearn/stats';
+import { median } from '../../core/common/stats';
 import { Figure } from './Figure';
 
 const W = 560;

@@ -3,17 +3,7 @@ import { useStore } from '../../store';
 import { engine } from '../../engineClient';
 import { formatForget, parseForget, runnable, type ForgetChoice } from '../../forgetSpec';
 import { NumberField } from '../NumberField';
-
-const METHOD_HINTS: Record<string, string> = {
-  retrain: 'the gold standard: train from scratch without the data',
-  finetune: 'continue training on what remains',
-  neggrad: 'gradient ascent on the forgotten data',
-  if: 'influence function, direct effect only',
-  ifru: 'influence function + spillover through the graph (exact Hessian)',
-  'ifru-pruned': 'IFRU on the most affected rows only',
-  'ifru-fast': "IFRU with the authors' fast Hessian (raw rows, no propagation)",
-  e2urec: 'LoRA student with forgetting and remembering teachers',
-};
+import type { MethodInfo } from '../../../workers/protocol';
 
 export function ForgetPanel() {
   const summary = useStore((s) => s.summary);
@@ -26,7 +16,7 @@ export function ForgetPanel() {
   const update = useStore((s) => s.update);
   const unlearn = useStore((s) => s.unlearn);
   const cancel = useStore((s) => s.cancel);
-  const [methods, setMethods] = useState<{ name: string; label: string }[]>([]);
+  const [methods, setMethods] = useState<MethodInfo[]>([]);
   const listId = useId();
   useEffect(() => {
     void engine().methods().then(setMethods);
@@ -121,7 +111,7 @@ export function ForgetPanel() {
       <fieldset className="methods" disabled={busy}>
         <legend>Methods</legend>
         {methods.map((m) => (
-          <label key={m.name} title={METHOD_HINTS[m.name]}>
+          <label key={m.name} title={m.hint}>
             <input
               type="checkbox"
               checked={experiment.methods.includes(m.name)}

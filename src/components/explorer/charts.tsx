@@ -19,20 +19,11 @@ import { PALETTE } from '../../palette';
 import { fmt, fmtMs } from '../../viz/stats';
 import { Figure } from './Figure';
 
-/** One colour per series everywhere: the paired reference is black, scratch retrain grey. */
-export const SERIES_COLOURS: Record<string, string> = {
-  reference: '#000000',
-  scratch: PALETTE.grey,
-  retrain: PALETTE.grey,
-  finetune: PALETTE.purple,
-  neggrad: PALETTE.yellow,
-  if: PALETTE.sky,
-  ifru: PALETTE.blue,
-  'ifru-pruned': PALETTE.green,
-  'ifru-fast': PALETTE.orange,
-  e2urec: PALETTE.vermillion,
-};
-const colour = (name: string) => SERIES_COLOURS[name] ?? PALETTE.orange;
+/** One colour per series everywhere: the paired reference is black, scratch retrain grey; each method
+ *  brings its own colour. */
+const SERIES_COLOURS: Record<string, string> = { reference: '#000000', scratch: PALETTE.grey };
+const colour = (result: ExplorerResult, name: string) =>
+  SERIES_COLOURS[name] ?? result.methods.find((m) => m.name === name)?.colour ?? PALETTE.orange;
 const num = (v: unknown) => (typeof v === 'number' ? fmt(v, 4) : String(v));
 
 function labelOf(result: ExplorerResult, name: string): string {
@@ -60,7 +51,7 @@ export function HopChart({ result }: { result: ExplorerResult }) {
           <Tooltip formatter={num} />
           <Legend />
           {series.map((s) => (
-            <Bar key={s} dataKey={s} name={s === 'reference' ? 'Paired reference' : labelOf(result, s)} fill={colour(s)} isAnimationActive={false} />
+            <Bar key={s} dataKey={s} name={s === 'reference' ? 'Paired reference' : labelOf(result, s)} fill={colour(result, s)} isAnimationActive={false} />
           ))}
         </BarChart>
       </ResponsiveContainer>
@@ -157,7 +148,7 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
             <Tooltip formatter={(v) => (typeof v === 'number' ? fmtMs(v) : String(v))} />
             <Bar dataKey="ms" name="time (log scale)" isAnimationActive={false}>
               {rows.map((r) => (
-                <Cell key={r.name} fill={colour(r.name)} />
+                <Cell key={r.name} fill={colour(result, r.name)} />
               ))}
             </Bar>
           </BarChart>
@@ -198,7 +189,7 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
           {rows.map((r) => (
             <tr key={r.name}>
               <th scope="row">
-                <span className="swatch" style={{ background: colour(r.name) }} /> {r.label}
+                <span className="swatch" style={{ background: colour(result, r.name) }} /> {r.label}
               </th>
               <td>{fmt(r.recall20, 4)}</td>
               <td>{fmt(r.ndcg20, 4)}</td>

@@ -5,9 +5,9 @@ import { buildGraph } from '../graph';
 import { makeRng } from '../rng';
 import { trainLightGCN } from '../train';
 import { DEFAULT_LIGHTGCN, type Dataset } from '../types';
-import { splitForget, type ForgetSplit } from '../unlearn/request';
+import { splitForget, type ForgetSplit } from '../common/request';
 import { bceFromLogits, bprFromLogits, e2urecLightGCN, lightgcnPairLogits, type LightGCNWeights } from './lightgcn';
-import { labelledPairs, pairSet } from './sampling';
+import { labelledPairs, pairSet } from '../common/sampling';
 
 const DIM = 16;
 const LAYERS = 2;

@@ -16,13 +16,13 @@ import { makeRng, type Rng } from '../rng';
 import { gatherRows, graphTensors, propagateMean, propagateMeanCpu, type GraphTensors } from '../spmm';
 import type { CancelToken, Dataset, Edges, Graph } from '../types';
 import { throwIfCancelled } from '../types';
-import type { ForgetSplit } from '../unlearn/request';
-import { makeYielder } from '../unlearn/yielder';
+import type { ForgetSplit } from '../common/request';
+import { makeYielder } from '../common/yielder';
 import { ownedVariable } from './adamw';
-import { bceWithLogits } from './losses';
-import { ctrMetrics, type CtrMetrics } from './ctr';
+import { bceWithLogits } from '../common/losses';
+import { ctrMetrics, type CtrMetrics } from '../common/ctr';
 import { createEmbeddingLora, disposeEmbeddingLora, embeddingLoraParams, mergeEmbeddingLora } from './lora';
-import { labelledPairs, makeCycler, pairSet, sampleNegative } from './sampling';
+import { labelledPairs, makeCycler, pairSet, sampleNegative } from '../common/sampling';
 import { DEFAULT_E2UREC, e2urecTrain, type E2URecOptions, type E2URecStep, type E2URecTask } from './train';
 
 /** A trained LightGCN: layer-0 embeddings (users first, then items) and its shape. */

@@ -9,9 +9,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeRng, type Rng } from '../rng';
 import { throwIfCancelled, type CancelToken } from '../types';
-import { makeYielder } from '../unlearn/yielder';
+import { makeYielder } from '../common/yielder';
 import { AdamW } from './adamw';
-import { binaryKl, forgettingTeacherLogits, weightedMean } from './losses';
+import { binaryKl, forgettingTeacherLogits, weightedMean } from '../common/losses';
 
 /** What E2URec needs from a model: batches of pointwise samples and three scorers over them. */
 export interface E2URecTask<B> {

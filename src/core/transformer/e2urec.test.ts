@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDataset, generateSynthetic } from '../data';
-import { pairSet } from '../e2urec/sampling';
+import { pairSet } from '../common/sampling';
 import { makeRng } from '../rng';
 import type { Dataset } from '../types';
-import { splitForget } from '../unlearn/request';
+import { splitForget } from '../common/request';
 import { disposeAttentionLora, e2urecTransformer } from './e2urec';
 import {
   DEFAULT_TRANSFORMER,

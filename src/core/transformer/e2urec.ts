@@ -3,7 +3,7 @@
  * weights are frozen, LoRA on the attention projections q and v is the only thing trained.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { makeCycler } from '../e2urec/sampling';
+import { makeCycler } from '../common/sampling';
 import { DEFAULT_E2UREC, e2urecTrain, type E2URecOptions, type E2URecStep, type E2URecTask } from '../e2urec/train';
 import { makeRng } from '../rng';
 import type { CancelToken } from '../types';

@@ -3,12 +3,12 @@
  * at every position, BCE of the next item (label 1) and of one sampled unseen item (label 0).
  */
 import * as tf from '@tensorflow/tfjs';
-import { bceWithLogits, weightedMean } from '../e2urec/losses';
-import { ctrMetrics, type CtrMetrics } from '../e2urec/ctr';
-import { sampleNegative } from '../e2urec/sampling';
+import { bceWithLogits, weightedMean } from '../common/losses';
+import { ctrMetrics, type CtrMetrics } from '../common/ctr';
+import { sampleNegative } from '../common/sampling';
 import { makeRng, type Rng } from '../rng';
 import { throwIfCancelled, type CancelToken } from '../types';
-import { makeYielder } from '../unlearn/yielder';
+import { makeYielder } from '../common/yielder';
 import { hiddenStates, itemLogits, transformerVariables, type AttentionLora, type TransformerParams } from './model';
 import { lastWindows, type Sequences, type Windows } from './sequences';
 

@@ -6,12 +6,13 @@
  * parameter count. Histories: the original reads the full data, every unlearned model only D_r.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { CtrMetrics } from '../e2urec/ctr';
-import { labelledPairs, pairSet } from '../e2urec/sampling';
+import type { CtrMetrics } from '../common/ctr';
+import { labelledPairs, pairSet } from '../common/sampling';
 import type { E2URecStep } from '../e2urec/train';
+import { makeRegistry } from '../common/registry';
 import { makeRng } from '../rng';
 import type { CancelToken, Dataset } from '../types';
-import { splitForget, type ForgetRequest } from '../unlearn/request';
+import { splitForget, type ForgetRequest } from '../common/request';
 import { disposeAttentionLora, e2urecTransformer, type E2URecTransformerOptions } from './e2urec';
 import {
   DEFAULT_TRANSFORMER,
@@ -26,8 +27,7 @@ import {
 import { forgottenPositions, trainingWindows, userSequences, withoutPositions, type Sequences } from './sequences';
 import { fitWindows, pairMetrics, userStates, windowBatch, windowMetrics, type WindowBatch } from './train';
 
-export const TRANSFORMER_METHODS = ['retrain', 'finetune', 'neggrad', 'e2urec'] as const;
-export type TransformerMethod = (typeof TRANSFORMER_METHODS)[number];
+export type TransformerMethod = 'retrain' | 'finetune' | 'neggrad' | 'e2urec';
 
 export interface TransformerUnlearningOptions {
   methods: TransformerMethod[];
@@ -80,16 +80,97 @@ function evaluationBatches(w: ReturnType<typeof trainingWindows>, nItems: number
   return out;
 }
 
+/** What a transformer method receives: the trained original, the windows and the scorer. */
+interface TransformerContext {
+  original: TransformerParams;
+  cfg: TransformerConfig;
+  opts: TransformerUnlearningOptions;
+  nItems: number;
+  seen: ReturnType<typeof pairSet>;
+  wForget: ReturnType<typeof trainingWindows>;
+  wRemain: ReturnType<typeof trainingWindows>;
+  /** Remaining histories (what an unlearned model reads). */
+  seqsR: Sequences;
+  fullParams: number;
+  fit: { lr: number; batch: number; seed: number };
+  onEpoch: (e: number, n: number, loss: number) => void;
+  progress: (fraction: number, message: string) => void;
+  score(p: TransformerParams, lora: AttentionLora | null, ms: number, trainableParams: number): Promise<MethodReport>;
+}
+
+interface TransformerUnlearningMethod {
+  name: TransformerMethod;
+  run(ctx: TransformerContext): Promise<MethodReport & { history?: E2URecStep[] }>;
+}
+
+/** Trains a copy of the model (fresh for Retrain, the original's weights otherwise) and scores it. */
+async function refit(ctx: TransformerContext, fresh: boolean, fit: (model: TransformerParams) => Promise<unknown>): Promise<MethodReport> {
+  const t0 = performance.now();
+  const model = fresh ? initTransformer(ctx.nItems, ctx.cfg) : cloneTransformer(ctx.original);
+  try {
+    await fit(model);
+    return await ctx.score(model, null, performance.now() - t0, ctx.fullParams);
+  } finally {
+    disposeTransformer(model);
+  }
+}
+
+/** The transformer's unlearning methods; the LightGCN methods of the same names are in unlearn/methods. */
+const TRANSFORMER_REGISTRY = makeRegistry<TransformerUnlearningMethod>('transformer unlearning method', [
+  {
+    name: 'retrain',
+    run: (ctx) =>
+      refit(ctx, true, (m) =>
+        fitWindows(m, ctx.wRemain, ctx.nItems, ctx.seen, { ...ctx.fit, epochs: ctx.cfg.epochs }, { token: ctx.opts.token, onEpoch: ctx.onEpoch }),
+      ),
+  },
+  {
+    name: 'finetune',
+    run: (ctx) =>
+      refit(ctx, false, (m) =>
+        fitWindows(m, ctx.wRemain, ctx.nItems, ctx.seen, { ...ctx.fit, epochs: ctx.opts.finetuneEpochs ?? 2 }, { token: ctx.opts.token, onEpoch: ctx.onEpoch }),
+      ),
+  },
+  {
+    name: 'neggrad',
+    run: (ctx) =>
+      refit(ctx, false, (m) =>
+        fitWindows(
+          m,
+          ctx.wForget,
+          ctx.nItems,
+          ctx.seen,
+          { ...ctx.fit, lr: ctx.opts.neggradLr ?? ctx.cfg.lr, epochs: 0, steps: ctx.opts.neggradSteps ?? 5, ascent: true },
+          { token: ctx.opts.token, onEpoch: ctx.onEpoch },
+        ),
+      ),
+  },
+  {
+    name: 'e2urec',
+    async run(ctx) {
+      const r = await e2urecTransformer(ctx.original, ctx.wForget, ctx.wRemain, ctx.seen, { seed: ctx.cfg.seed, ...ctx.opts.e2urec }, {
+        token: ctx.opts.token,
+        onStep: (s) => {
+          if ((s.step + 1) % 10 === 0) ctx.progress((s.step + 1) / s.steps, `step ${s.step + 1}/${s.steps}, forget KL ${s.forgetKl.toFixed(4)}`);
+        },
+      });
+      try {
+        return { ...(await ctx.score(ctx.original, r.lora, r.ms, r.trainableParams)), history: r.history };
+      } finally {
+        disposeAttentionLora(r.lora);
+      }
+    },
+  },
+]);
+
+export const TRANSFORMER_METHODS = TRANSFORMER_REGISTRY.names as readonly TransformerMethod[];
+
 export async function runTransformerUnlearning(
   ds: Dataset,
   request: ForgetRequest,
   opts: TransformerUnlearningOptions,
 ): Promise<TransformerUnlearningReport> {
-  for (const m of opts.methods) {
-    if (!(TRANSFORMER_METHODS as readonly string[]).includes(m)) {
-      throw new Error(`unknown transformer unlearning method "${m}" (known: ${TRANSFORMER_METHODS.join(', ')})`);
-    }
-  }
+  const chosen = opts.methods.map(TRANSFORMER_REGISTRY.byName);
   const cfg: TransformerConfig = { ...DEFAULT_TRANSFORMER, seed: opts.seed, ...opts.config };
   if (opts.epochs !== undefined) cfg.epochs = opts.epochs;
   const { nItems } = ds;
@@ -118,42 +199,29 @@ export async function runTransformerUnlearning(
   const onEpoch = (stage: string) => (e: number, n: number, loss: number) => progress(stage, e / n, `epoch ${e}/${n}, loss ${loss.toFixed(4)}`);
   const fullParams = transformerParamCount(nItems, cfg);
 
-  let t0 = performance.now();
+  const t0 = performance.now();
   const original = initTransformer(nItems, cfg);
   try {
     await fitWindows(original, wAll, nItems, seen, { ...fit, epochs: cfg.epochs }, { token: opts.token, onEpoch: onEpoch('original') });
     const originalReport = await score(original, seqs, null, performance.now() - t0, fullParams);
     const methods: TransformerUnlearningReport['methods'] = {};
-    for (const m of opts.methods) {
-      progress(m, 0, 'start');
-      t0 = performance.now();
-      if (m === 'e2urec') {
-        const r = await e2urecTransformer(original, wForget, wRemain, seen, { seed: cfg.seed, ...opts.e2urec }, {
-          token: opts.token,
-          onStep: (s) => {
-            if ((s.step + 1) % 10 === 0) progress(m, (s.step + 1) / s.steps, `step ${s.step + 1}/${s.steps}, forget KL ${s.forgetKl.toFixed(4)}`);
-          },
-        });
-        try {
-          methods[m] = { ...(await score(original, seqsR, r.lora, r.ms, r.trainableParams)), history: r.history };
-        } finally {
-          disposeAttentionLora(r.lora);
-        }
-        continue;
-      }
-      const model = m === 'retrain' ? initTransformer(nItems, cfg) : cloneTransformer(original);
-      try {
-        const run = { token: opts.token, onEpoch: onEpoch(m) };
-        if (m === 'retrain') await fitWindows(model, wRemain, nItems, seen, { ...fit, epochs: cfg.epochs }, run);
-        else if (m === 'finetune') await fitWindows(model, wRemain, nItems, seen, { ...fit, epochs: opts.finetuneEpochs ?? 2 }, run);
-        else {
-          const steps = opts.neggradSteps ?? 5;
-          await fitWindows(model, wForget, nItems, seen, { ...fit, lr: opts.neggradLr ?? cfg.lr, epochs: 0, steps, ascent: true }, run);
-        }
-        methods[m] = await score(model, seqsR, null, performance.now() - t0, fullParams);
-      } finally {
-        disposeTransformer(model);
-      }
+    for (const m of chosen) {
+      progress(m.name, 0, 'start');
+      methods[m.name] = await m.run({
+        original,
+        cfg,
+        opts,
+        nItems,
+        seen,
+        wForget,
+        wRemain,
+        seqsR,
+        fullParams,
+        fit,
+        onEpoch: onEpoch(m.name),
+        progress: (fraction, message) => progress(m.name, fraction, message),
+        score: (p, lora, ms, params) => score(p, seqsR, lora, ms, params),
+      });
     }
     return {
       model: 'transformer',

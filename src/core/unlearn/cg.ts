@@ -1,6 +1,6 @@
 import type { CancelToken } from '../types';
 import { throwIfCancelled } from '../types';
-import { makeYielder } from './yielder';
+import { makeYielder } from '../common/yielder';
 
 /** Hessian-vector product v ↦ H v (undamped); may be async (tfjs downloads). */
 export type Hvp = (v: Float32Array) => Float32Array | Promise<Float32Array>;

@@ -20,7 +20,7 @@ import {
   type Triples,
   type TripleTensors,
 } from './objective';
-import { datasetWithout, splitForget, type ForgetRequest, type ForgetSplit } from './request';
+import { datasetWithout, splitForget, type ForgetRequest, type ForgetSplit } from '../common/request';
 
 export interface UnlearnPrep {
   ds: Dataset;
@@ -274,12 +274,30 @@ export interface MethodResult {
   notes: string[];
 }
 
-export interface UnlearningMethod {
+/** What a method says about itself: everything the CLI, the run order and the UI need besides running it. */
+export interface MethodInfo {
   name: string;
   label: string;
+  /** One line for the method picker. */
+  hint: string;
+  /** Its colour in every chart. */
+  colour: string;
+  /** Takes milliseconds, not epochs: runs before the others (after Retrain's allocations a garbage
+   *  collection would land in its few milliseconds) and in the per-model warm-up. */
+  quick: boolean;
   /** Reads the per-model cache (UnlearnPrep): its first request on a model pays prep.ms too. */
   usesPrep?: boolean;
+  /** The optional MethodResult fields this method fills, with what each means. */
+  diagnostics: Partial<Record<keyof MethodResult, string>>;
+}
+
+export interface UnlearningMethod extends MethodInfo {
   run(ctx: UnlearnContext): Promise<MethodResult>;
+}
+
+/** The method without its code: plain data that crosses the worker boundary. */
+export function methodInfo({ name, label, hint, colour, quick, usesPrep, diagnostics }: MethodInfo): MethodInfo {
+  return { name, label, hint, colour, quick, usesPrep, diagnostics };
 }
 
 /** Sets removed users' rows to their initial values (as Retrain on D_r leaves them). */

@@ -3,7 +3,7 @@ import { buildGraph } from '../graph';
 import { makeRng } from '../rng';
 import type { Edges } from '../types';
 import { graphWithout } from './graphUpdate';
-import { splitForget } from './request';
+import { splitForget } from '../common/request';
 import { tinyDataset } from './tiny.fixture';
 
 const same = (a: ArrayLike<number>, b: ArrayLike<number>) => expect(Array.from(a)).toEqual(Array.from(b));

@@ -21,7 +21,7 @@ import { fixedNegatives, triplesOf } from './objective';
 import { pairedReference, referenceStepSize } from './reference';
 import { DEFAULT_UNLEARN_OPTIONS, runUnlearning } from './run';
 import { DenseObjective, TINY, denseP, relErr, scoreMatrix, solveDense, tinyDataset } from './tiny.fixture';
-import type { ForgetRequest } from './request';
+import type { ForgetRequest } from '../common/request';
 
 const ds = tinyDataset(TINY.nUsers, TINY.nItems, 6, 3);
 const n = TINY.nUsers + TINY.nItems;

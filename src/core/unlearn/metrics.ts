@@ -7,8 +7,8 @@ import { hasItem, userItems, type UserItems } from '../lightgcn';
 import { makeRng } from '../rng';
 import type { Dataset, Edges, Graph } from '../types';
 import { endpointNodes, kHopNeighbourhood, type Neighbourhood } from './neighbourhood';
-import type { ForgetSplit } from './request';
-import { mean, median, overlap, pearson, rocAuc, rowCosine, rowNorm } from './stats';
+import type { ForgetSplit } from '../common/request';
+import { mean, median, overlap, pearson, rocAuc, rowCosine, rowNorm } from '../common/stats';
 
 const K = 20;
 

@@ -11,7 +11,7 @@ import { throwIfCancelled, type CancelToken, type Graph } from '../types';
 import type { RequestContext, UnlearnPrep } from './context';
 import { objectiveGradientHost } from './hostObjective';
 import { triplesOf, type Triples } from './objective';
-import { makeYielder } from './yielder';
+import { makeYielder } from '../common/yielder';
 
 export interface ReferenceOptions {
   optimizer: 'adam' | 'gd';

@@ -1,19 +1,26 @@
-import type { UnlearningMethod } from './context';
+import { makeRegistry } from '../common/registry';
+import { methodInfo, type MethodInfo, type UnlearningMethod } from './context';
+import { e2urec } from './methods/e2urec';
 import { finetune } from './methods/finetune';
 import { influenceDirect, ifru, ifruFast, ifruPruned } from './methods/influenceMethods';
 import { neggrad } from './methods/neggrad';
 import { retrain } from './methods/retrain';
-import { e2urec } from '../e2urec/method';
 
-/** Every unlearning method, by name. A new method: one file + one line here. */
-export const METHODS: Record<string, UnlearningMethod> = Object.fromEntries(
-  [retrain, finetune, neggrad, influenceDirect, ifru, ifruPruned, ifruFast, e2urec].map((m) => [m.name, m]),
-);
+/** Every unlearning method on LightGCN. A new method: one file + one line here. */
+export const REGISTRY = makeRegistry<UnlearningMethod>('unlearning method', [
+  retrain,
+  finetune,
+  neggrad,
+  influenceDirect,
+  ifru,
+  ifruPruned,
+  ifruFast,
+  e2urec,
+]);
 
-export const METHOD_NAMES = Object.keys(METHODS);
+export const METHODS: Record<string, UnlearningMethod> = Object.fromEntries(REGISTRY.all.map((m) => [m.name, m]));
+export const METHOD_NAMES = REGISTRY.names;
+export const methodByName = REGISTRY.byName;
 
-export function methodByName(name: string): UnlearningMethod {
-  const m = METHODS[name];
-  if (!m) throw new Error(`unknown unlearning method "${name}" (known: ${METHOD_NAMES.join(', ')})`);
-  return m;
-}
+/** What each method says about itself, in registry order (plain data for the worker's page). */
+export const METHOD_INFO: MethodInfo[] = REGISTRY.all.map(methodInfo);

@@ -6,7 +6,7 @@
 import { initEmbeddings, propagateCpu, userItems } from '../lightgcn';
 import { topK } from '../evaluate';
 import { lightgcnCtrMetrics } from '../e2urec/lightgcn';
-import type { CtrMetrics } from '../e2urec/ctr';
+import type { CtrMetrics } from '../common/ctr';
 import { trainEmbeddings } from '../train';
 import { DEFAULT_LIGHTGCN, type CancelToken, type Dataset, type Graph, type LightGCNConfig } from '../types';
 import { throwIfCancelled } from '../types';
@@ -31,10 +31,9 @@ import {
   type Utility,
 } from './metrics';
 import { DEFAULT_REFERENCE, pairedReference, type ReferenceOptions } from './reference';
-import { methodByName } from './registry';
-import { describeRequest, type ForgetRequest } from './request';
-
-const QUICK = new Set(['if', 'ifru', 'ifru-pruned', 'ifru-fast']);
+import { DEFAULT_METHODS } from './defaults';
+import { methodByName, REGISTRY } from './registry';
+import { describeRequest, type ForgetRequest } from '../common/request';
 
 /**
  * Defaults chosen by measuring movement against the paired reference (bench/unlearn.ts --sweep, on
@@ -173,7 +172,7 @@ export async function warmUpInfluence(prep?: UnlearnPrep): Promise<number> {
   const tiny = await prepareUnlearning(ds, { E0: initEmbeddings(70, cfg.dim, cfg.initStd, 1) }, { ...cfg, epochs: 1 });
   const req = prepareRequest(tiny, { kind: 'user', user: 0 });
   try {
-    for (const name of QUICK) await methodByName(name).run({ prep: tiny, req, options: DEFAULT_UNLEARN_OPTIONS });
+    for (const m of REGISTRY.all) if (m.quick) await m.run({ prep: tiny, req, options: DEFAULT_UNLEARN_OPTIONS });
   } finally {
     req.dispose();
     tiny.dispose();
@@ -214,7 +213,7 @@ export async function runUnlearning(
   for (const key of Object.keys(DEFAULT_UNLEARN_OPTIONS) as (keyof UnlearnOptions)[]) {
     if (opts[key] !== undefined) (options as unknown as Record<string, unknown>)[key] = opts[key];
   }
-  const names = opts.methods ?? ['retrain', 'finetune', 'neggrad', 'if', 'ifru', 'ifru-pruned'];
+  const names = opts.methods ?? [...DEFAULT_METHODS];
   const methods = names.map(methodByName);
   const progress = opts.onProgress;
   const prep = opts.prep ?? (await prepareUnlearning(ds, trained, cfg));
@@ -225,7 +224,7 @@ export async function runUnlearning(
     const results: Record<string, MethodResult> = {};
     // The millisecond methods run first: after Retrain's allocations a garbage collection would land in
     // their few milliseconds and misstate their cost. Results keep the requested order.
-    const quickFirst = [...methods].sort((a, b) => Number(!QUICK.has(a.name)) - Number(!QUICK.has(b.name)));
+    const quickFirst = [...methods].sort((a, b) => Number(!a.quick) - Number(!b.quick));
     for (const m of quickFirst) {
       throwIfCancelled(opts.token);
       progress?.({ stage: 'method', fraction: 0, method: m.name, message: m.label });
@@ -341,9 +340,11 @@ export async function runUnlearning(
       const close = Eretrain
         ? closeness(E, Eretrain, d, ds.nUsers, ds.nItems, probe, remainPos, removed)
         : { top20Overlap: NaN, scoreCorr: NaN };
+      // What the method returned (its time, the diagnostics it declares, notes), without the embeddings.
+      const { E0, ...own } = r;
       report.methods[name] = {
         label: methodByName(name).label,
-        ms: r.ms,
+        ...own,
         speedup: retrainMs / r.ms,
         firstRequestMs,
         speedupFirst: retrainMs / firstRequestMs,
@@ -356,18 +357,8 @@ export async function runUnlearning(
         movementPearson: mv.pearson,
         movementCos: mv.medianCos,
         movementPerHop: mv.perHop,
-        phases: r.phases,
-        hessian: r.hessian,
-        hvps: r.hvps,
-        cgIters: r.cgIters,
-        cgResidual: r.cgResidual,
-        negativeCurvature: r.negativeCurvature,
-        damping: r.damping,
-        rowsTouched: r.rowsTouched,
-        interactionsTouched: r.interactionsTouched,
         trainableParams: r.trainableParams ?? r.rowsTouched * d,
-        ctr: lightgcnCtrMetrics(r.E0, d, cfg.layers, graphNew, ds, split, cfg.seed),
-        notes: r.notes,
+        ctr: lightgcnCtrMetrics(E0, d, cfg.layers, graphNew, ds, split, cfg.seed),
       };
     }
     const models: Record<string, Float32Array> = {};

@@ -1,10 +1,15 @@
 import { trainEmbeddings } from '../../train';
+import { PALETTE } from '../../palette';
 import { resetRemovedUsers, type UnlearningMethod } from '../context';
 
 /** Fine-tune: continue training the original model on D_r (fresh Adam state). */
 export const finetune: UnlearningMethod = {
   name: 'finetune',
   label: 'Fine-tune',
+  hint: 'continue training on what remains',
+  colour: PALETTE.purple,
+  quick: false,
+  diagnostics: {},
   async run(ctx) {
     const { prep, req, options } = ctx;
     const t0 = performance.now();

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { bprLoss, propagate } from '../../lightgcn';
+import { PALETTE } from '../../palette';
 import { makeRng } from '../../rng';
 import { throwIfCancelled } from '../../types';
 import { resetRemovedUsers, type UnlearningMethod } from '../context';
 import { tripleTensors } from '../objective';
-import { makeYielder } from '../yielder';
+import { makeYielder } from '../../common/yielder';
 
 /**
  * NegGrad: Adam steps on  mean BPR(D_r batch) − mean BPR(D_f)  on the new graph: ascent on the
@@ -13,6 +14,10 @@ import { makeYielder } from '../yielder';
 export const neggrad: UnlearningMethod = {
   name: 'neggrad',
   label: 'NegGrad',
+  hint: 'gradient ascent on the forgotten data',
+  colour: PALETTE.yellow,
+  quick: false,
+  diagnostics: {},
   async run(ctx) {
     const { prep, req, options } = ctx;
     const t0 = performance.now();

@@ -1,10 +1,15 @@
 import { trainEmbeddings } from '../../train';
+import { PALETTE } from '../../palette';
 import type { UnlearningMethod } from '../context';
 
 /** Retrain: from scratch on D_r, same seed, hyper-parameters and epochs — the gold standard. */
 export const retrain: UnlearningMethod = {
   name: 'retrain',
   label: 'Retrain',
+  hint: 'the gold standard: train from scratch without the data',
+  colour: PALETTE.grey,
+  quick: false,
+  diagnostics: {},
   async run(ctx) {
     const { prep, req } = ctx;
     const t0 = performance.now();

@@ -1,16 +1,20 @@
 /**
  * E2URec as one of the unlearning engine's methods on LightGCN, so that it runs beside Retrain
- * and IFRU on the same charts and in the CLI. Registry line:
- *   import { e2urec } from '../e2urec/method';   …and add `e2urec` to the list in registry.ts.
+ * and IFRU on the same charts and in the CLI (the training loop itself is model-agnostic, in e2urec/).
  */
-import { resetRemovedUsers, type UnlearningMethod } from '../unlearn/context';
-import { DEFAULT_E2UREC_LIGHTGCN, e2urecLightGCN, type E2URecLightGCNOptions } from './lightgcn';
+import { PALETTE } from '../../palette';
+import { resetRemovedUsers, type UnlearningMethod } from '../context';
+import { DEFAULT_E2UREC_LIGHTGCN, e2urecLightGCN, type E2URecLightGCNOptions } from '../../e2urec/lightgcn';
 
 /** Builds the method with other settings (the registered `e2urec` uses the defaults). */
 export function makeE2URecMethod(opts: Partial<E2URecLightGCNOptions> = {}): UnlearningMethod {
   return {
     name: 'e2urec',
     label: 'E2URec',
+    hint: 'LoRA student with forgetting and remembering teachers',
+    colour: PALETTE.vermillion,
+    quick: false,
+    diagnostics: { trainableParams: 'LoRA parameters trained' },
     async run(ctx) {
       const { prep, req } = ctx;
       const o = { ...DEFAULT_E2UREC_LIGHTGCN, seed: prep.cfg.seed, ...opts };

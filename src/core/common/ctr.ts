@@ -1,5 +1,5 @@
 /** The E2URec paper's metrics for click prediction: AUC, LogLoss and accuracy at 0.5. */
-import { rocAuc } from '../unlearn/stats';
+import { rocAuc } from './stats';
 
 export interface CtrMetrics {
   auc: number;

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDataset, generateSynthetic } from '../data';
-import { trainLightGCN } from '../train';
-import { DEFAULT_LIGHTGCN, type Dataset, type LightGCNConfig } from '../types';
-import { prepareRequest, prepareUnlearning } from '../unlearn/context';
-import { DEFAULT_UNLEARN_OPTIONS } from '../unlearn/run';
-import { makeE2URecMethod } from './method';
+import { buildDataset, generateSynthetic } from '../../data';
+import { trainLightGCN } from '../../train';
+import { DEFAULT_LIGHTGCN, type Dataset, type LightGCNConfig } from '../../types';
+import { prepareRequest, prepareUnlearning } from '../context';
+import { DEFAULT_UNLEARN_OPTIONS } from '../run';
+import { makeE2URecMethod } from './e2urec';
 
 let ds: Dataset;
 let cfg: LightGCNConfig;
