@@ -17,6 +17,9 @@ import * as tf from '@tensorflow/tfjs';
 import { propagateMeanCpu } from '../spmm';
 import { tripleKernels, type TripleKernels } from '../spmm/triples';
 import { solveHvp, type Hvp } from './cg';
+import { solveHvpTensor } from './cgTensor';
+import { tensorHessianOf } from './tensorHessian';
+import { throwIfCancelled } from '../types';
 import { resetRemovedUsers, type HessianKind, type MethodResult, type UnlearnContext } from './context';
 import { fastHessian, rowCurvatureTraces } from './fastHessian';
 import { importanceScores, pruneByQuantile } from './importance';
@@ -249,8 +252,19 @@ export function hessianOperator(
   };
 }
 
+/**
+ * Where the update runs: 'host' (typed arrays, SIMD) or 'tensors' (the active tfjs backend end to
+ * end, one download at the end: the webgpu path). Default: tensors on webgpu with the exact Hessian.
+ */
+export type InfluenceDevice = 'host' | 'tensors';
+
 /** The shared body of IF, IFRU and IFRU-pruned. */
-export async function influenceUnlearn(ctx: UnlearnContext, s: InfluenceSettings): Promise<MethodResult> {
+export async function influenceUnlearn(
+  ctx: UnlearnContext,
+  s: InfluenceSettings,
+  device: InfluenceDevice = !gradientOnHost() && (s.hessian ?? ctx.options.hessian) === 'exact' ? 'tensors' : 'host',
+): Promise<MethodResult> {
+  if (device === 'tensors') return influenceUnlearnTensors(ctx, s);
   const { prep, req, options } = ctx;
   const d = prep.cfg.dim;
   const t0 = performance.now();
@@ -305,6 +319,93 @@ export async function influenceUnlearn(ctx: UnlearnContext, s: InfluenceSettings
     damping: cg.damping,
     rowsTouched: rows.length,
     interactionsTouched: H.interactions,
+    notes,
+  };
+}
+
+/** g as a tensor on the active backend (no download): the tfjs counterpart of unlearningGradient. */
+function unlearningGradientTensor(ctx: UnlearnContext, s: InfluenceSettings): tf.Tensor2D {
+  const { prep, req, options } = ctx;
+  if (!s.spillover) return objectiveGradientAt(prep.gtOld, prep.EoldT, prep.thetaT, req.forgetT, prep.spec);
+  const hops = s.pruned ? options.spilloverHops : 'all';
+  if (hops === 'all') {
+    return tf.tidy(() => {
+      const gradOld = tf.tensor2d(prep.gradOld, prep.thetaT.shape);
+      return tf.sub(gradOld, objectiveGradient(req.gtNew, prep.thetaT, req.remainT, prep.spec)) as tf.Tensor2D;
+    });
+  }
+  const near = nearInteractions(ctx, hops);
+  const withForgetT = tripleTensors(triplesOf(prep.ds.train, prep.negs, near.withForget));
+  const changed = tripleTensors(triplesOf(prep.ds.train, prep.negs, near.changed));
+  try {
+    return tf.tidy(() =>
+      tf.sub(
+        objectiveGradientAt(prep.gtOld, prep.EoldT, prep.thetaT, withForgetT, prep.spec),
+        objectiveGradient(req.gtNew, prep.thetaT, changed, prep.spec),
+      ) as tf.Tensor2D,
+    );
+  } finally {
+    withForgetT.dispose();
+    changed.dispose();
+  }
+}
+
+/**
+ * The exact-Hessian update with g, the Hessian-vector products (tensorHessian.ts), CG
+ * (cgTensor.ts) and θ̂ + Δθ all tensors on the active backend; the chosen rows are a 0/1 row mask
+ * (the masked operator is the principal block of H on them). Nothing is read back before the end:
+ * the new E⁽⁰⁾ and four CG figures, in one download each.
+ */
+async function influenceUnlearnTensors(ctx: UnlearnContext, s: InfluenceSettings): Promise<MethodResult> {
+  const { prep, req, options } = ctx;
+  const d = prep.cfg.dim;
+  const nodes = prep.theta.length / d;
+  const t0 = performance.now();
+  const g = unlearningGradientTensor(ctx, s);
+  const t1 = performance.now();
+  const rows = influenceRows(ctx, s.pruned);
+  const maskHost = new Float32Array(nodes);
+  for (let r = 0; r < rows.length; r++) maskHost[rows[r]] = 1;
+  const mask = tf.tensor2d(maskHost, [nodes, 1]);
+  const b = tf.mul(g, mask) as tf.Tensor2D;
+  g.dispose();
+  const t2 = performance.now();
+  const damping = resolveDamping(ctx, rows);
+  const H = tensorHessianOf(prep);
+  const t3 = performance.now();
+  throwIfCancelled(ctx.token);
+  const cg = solveHvpTensor((v) => tf.mul(H.hvp(tf.mul(v, mask) as tf.Tensor2D), mask), b, {
+    damping,
+    raiseDampingOnNegativeStart: true,
+    maxIter: options.cgIters,
+    tol: options.cgTol,
+  });
+  const theta = tf.add(prep.thetaT, cg.x);
+  const E0 = Float32Array.from((await theta.data()) as Float32Array);
+  const [iters, residual, negative, used] = Array.from(await cg.stats.data());
+  tf.dispose([mask, b, cg.x, cg.stats, theta]);
+  const notes: string[] = [];
+  if (used > damping) {
+    notes.push(
+      `the gradient itself is a direction of negative curvature: damping raised from ${damping.toExponential(1)} to ${used.toExponential(1)} (a damped gradient step first)`,
+    );
+  }
+  if (negative > 0) notes.push('CG stopped on a direction of non-positive curvature (indefinite Hessian)');
+  notes.push(`on ${tf.getBackend()} as tensors: ${options.cgIters} CG iterations queued without a readback`);
+  resetRemovedUsers(ctx, E0, notes);
+  const t4 = performance.now();
+  return {
+    E0,
+    ms: t4 - t0 + req.graphMs,
+    phases: { graph: req.graphMs, gradient: t1 - t0, rows: t2 - t1, hessian: t3 - t2, solve: t4 - t3 },
+    hessian: 'exact',
+    hvps: options.cgIters,
+    cgIters: iters,
+    cgResidual: residual,
+    negativeCurvature: negative > 0,
+    damping: used,
+    rowsTouched: rows.length,
+    interactionsTouched: prep.all.users.length,
     notes,
   };
 }
