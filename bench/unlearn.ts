@@ -22,24 +22,23 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
 import { buildDataset, generateSynthetic } from '../src/core/data';
-import { propagateCpu } from '../src/core/lightgcn';
 import { trainEmbeddings, trainLightGCN } from '../src/core/train';
 import { DEFAULT_LIGHTGCN, type Dataset, type Graph, type LightGCNConfig } from '../src/core/types';
+import { SYNTHETIC_PRESETS, type SyntheticConfig } from '../src/core/data/generate';
 import {
-  DEFAULT_REFERENCE,
   DEFAULT_UNLEARN_OPTIONS,
   influenceUnlearn,
   methodByName,
-  pairedReference,
   prepareRequest,
   prepareUnlearning,
   runUnlearning,
   warmUpInfluence,
   type ForgetRequest,
   type UnlearnOptions,
-  type UnlearnPrep,
 } from '../src/core/unlearn';
-import { movement, movementNeighbourhood } from '../src/core/unlearn/metrics';
+import { movementNeighbourhood } from '../src/core/unlearn/metrics';
+import { baselines, fidelity, fidelityProbe } from '../src/core/unlearn/fidelity';
+import { DEFAULT_REFERENCE, proximalReference } from '../src/core/unlearn/proximal';
 import { makeRng } from '../src/core/rng';
 
 const { values } = parseArgs({
@@ -71,42 +70,91 @@ function userNear(ds: Dataset, target: number): number {
   return best;
 }
 
-async function sweep(prep: UnlearnPrep, name: string, request: ForgetRequest): Promise<void> {
-  const req = prepareRequest(prep, request);
-  const d = prep.cfg.dim;
-  const L = prep.cfg.layers;
-  try {
-    const ref = await pairedReference(prep, req, DEFAULT_REFERENCE);
-    const hood = movementNeighbourhood(prep.graphOld, req.split, L);
-    type Variant = { method: 'if' | 'ifru' | 'ifru-pruned'; options: Partial<UnlearnOptions> };
-    const grid: Variant[] = [];
-    for (const hessian of ['fast', 'exact'] as const) {
-      // Each exact HVP is a double backward through the propagation over all of D: seconds here.
-      const dampings: UnlearnOptions['damping'][] = hessian === 'fast' ? ['auto', 1e-3, 3e-4, 1e-4, 3e-5, 1e-5] : [1e-4];
-      const iters = hessian === 'fast' ? [2, 3, 5, 10] : [2, 5];
-      for (const damping of dampings) for (const cgIters of iters) {
-        const methods = hessian === 'fast' ? (['if', 'ifru', 'ifru-pruned'] as const) : (['ifru'] as const);
-        for (const method of methods) grid.push({ method, options: { hessian, damping, cgIters } });
+/**
+ * Generated data that is not the default data set, for choosing the defaults (a different size,
+ * density and community structure; the default data only checks them).
+ */
+const SWEEP_DATA: SyntheticConfig = {
+  ...SYNTHETIC_PRESETS['synthetic-ml100k'],
+  users: 600,
+  items: 1000,
+  interactions: 40_000,
+  groups: 12,
+  mixing: [0.15, 0.35],
+  popularity: 0.8,
+  popularPicks: 0.08,
+  minPerUser: 15,
+  maxUserShare: 0.3,
+  activitySigma: 1.1,
+};
+
+/**
+ * --sweep: on SWEEP_DATA, for a whole-user and a partial deletion, every influence variant's
+ * fidelity against the proximal reference at the same μ, over μ × CG cap × Hessian, then the
+ * pruning quantile; ends with the setting of least mean IFRU parameter error
+ * ({bench:'unlearn-sweep-best'}).
+ */
+async function sweep(seed: number): Promise<void> {
+  const syn = generateSynthetic(SWEEP_DATA, seed + 7);
+  const { dataset: ds } = buildDataset(syn.raw, { name: 'synthetic-sweep', seed });
+  const cfg: LightGCNConfig = { ...DEFAULT_LIGHTGCN, epochs: 40, seed, evalEvery: 0 };
+  const trained = await trainLightGCN(ds, cfg);
+  const prep = await prepareUnlearning(ds, trained, cfg);
+  emit({ bench: 'unlearn-sweep-setup', users: ds.nUsers, items: ds.nItems, train: ds.train.u.length, epochs: cfg.epochs, recall20: trained.metrics.recall });
+  const user = userNear(ds, 150);
+  const partialItems = makeRng(`bench-partial:${seed}`).shuffle(itemsOf(ds, user)).slice(0, 20);
+  const requests: [string, ForgetRequest][] = [
+    ['whole-user', { kind: 'user', user }],
+    ['partial', { kind: 'items', user, items: partialItems }],
+  ];
+  const score = new Map<string, number[]>();
+  for (const [name, request] of requests) {
+    const req = prepareRequest(prep, request);
+    try {
+      const hood = movementNeighbourhood(prep.graphOld, req.split, cfg.layers);
+      for (const mu of [1e-3, 3e-4, 1e-4, 3e-5, 1e-5]) {
+        const ref = await proximalReference(prep, req, { ...DEFAULT_REFERENCE, mu });
+        const probe = fidelityProbe(prep, req, ref, hood);
+        const grid: { method: 'if' | 'ifru' | 'ifru-pruned'; o: Partial<UnlearnOptions> }[] = [];
+        for (const hessian of ['exact', 'fast'] as const) for (const cgIters of [2, 5, 10, 20, 50]) {
+          for (const method of ['if', 'ifru'] as const) grid.push({ method, o: { hessian, cgIters } });
+        }
+        for (const pruneQuantile of [0.5, 0.8, 0.9, 0.95]) for (const cgIters of [5, 10, 20]) {
+          grid.push({ method: 'ifru-pruned', o: { hessian: 'exact', cgIters, pruneQuantile } });
+        }
+        let ifru: Float32Array | null = null;
+        for (const { method, o } of grid) {
+          const options = { ...DEFAULT_UNLEARN_OPTIONS, ...o, damping: mu };
+          const r = await influenceUnlearn({ prep, req, options }, { spillover: method !== 'if', pruned: method === 'ifru-pruned' });
+          if (method === 'ifru' && o.hessian === 'exact' && o.cgIters === 20) ifru = r.E0;
+          const f = fidelity(probe, r.E0);
+          const key = JSON.stringify({ method, mu, ...o });
+          score.set(key, [...(score.get(key) ?? []), f.paramRelErr]);
+          emit({
+            bench: 'unlearn-sweep', request: name, method, mu, ...o,
+            paramRelErr: f.paramRelErr, paramCos: f.paramCos, scoreRelErr: f.scoreRelErr,
+            ms: r.ms, cgIters: r.cgIters, cgResidual: r.cgResidual, negativeCurvature: r.negativeCurvature, dampingUsed: r.damping,
+            rowsTouched: r.rowsTouched,
+          });
+        }
+        const b = baselines(probe, ref.g, { name: 'ifru', theta: ifru ?? prep.theta });
+        emit({
+          bench: 'unlearn-sweep-reference', request: name, mu, converged: ref.converged, gradRatio: ref.gradRatio,
+          iterations: { D: ref.runs.D.iterations, Dr: ref.runs.Dr.iterations }, ms: ref.ms,
+          graphOnly: b.graphOnly.fidelity, random: b.random.fidelity, scaledGradient: b.scaledGradient.fidelity,
+        });
       }
+    } finally {
+      req.dispose();
     }
-    for (const pruneQuantile of [0, 0.5, 0.8, 0.9]) for (const spilloverHops of ['all', 1, 0] as const) {
-      grid.push({ method: 'ifru-pruned', options: { pruneQuantile, spilloverHops } });
-    }
-    for (const { method, options: o } of grid) {
-      const options = { ...DEFAULT_UNLEARN_OPTIONS, ...o };
-      const s = { spillover: method !== 'if', pruned: method === 'ifru-pruned' };
-      const r = await influenceUnlearn({ prep, req, options }, s);
-      const mv = movement(propagateCpu(req.graphNew, r.E0, d, L), prep.Eold, d, hood, L, ref.movement);
-      emit({
-        bench: 'unlearn-sweep', request: name, method, ...o,
-        movementPearson: mv.pearson, movementCos: mv.medianCos, movementPerHop: mv.perHop,
-        ms: r.ms, phases: r.phases, cgResidual: r.cgResidual, negativeCurvature: r.negativeCurvature, dampingUsed: r.damping,
-        rowsTouched: r.rowsTouched, interactionsTouched: r.interactionsTouched,
-      });
-    }
-  } finally {
-    req.dispose();
   }
+  const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+  const ranked = [...score.entries()].map(([k, v]) => ({ ...JSON.parse(k), meanParamRelErr: mean(v), perRequest: v }));
+  for (const method of ['if', 'ifru', 'ifru-pruned']) {
+    const best = ranked.filter((r) => r.method === method).sort((a, b) => a.meanParamRelErr - b.meanParamRelErr).slice(0, 5);
+    emit({ bench: 'unlearn-sweep-best', method, top5: best });
+  }
+  prep.dispose();
 }
 
 /** Median and spread (min, max) of a sample. */
@@ -191,6 +239,7 @@ async function timing(
 async function main(): Promise<void> {
   await tf.setBackend(values.backend!);
   const seed = Number(values.seed);
+  if (values.sweep) await sweep(seed);
   if (values.data !== 'default' && values.data !== 'small') throw new Error('--data must be default or small');
   const preset = values.data === 'small' ? 'synthetic-small' : 'synthetic-ml100k';
   const syn = generateSynthetic(preset, seed);
@@ -239,7 +288,6 @@ async function main(): Promise<void> {
     });
   }
 
-  if (values.sweep) for (const [name, request] of requests) await sweep(prep, name, request);
 
   const goals: Record<string, Record<string, { first: number; warm: number }>> = {};
   for (const [name, request] of requests) {

@@ -4,7 +4,7 @@ import { DEFAULT_LIGHTGCN, type LightGCNConfig } from '../core/types';
 
 export class UsageError extends Error {}
 
-const numberFlags = ['epochs', 'seed', 'dim', 'layers', 'lr', 'batch', 'reg', 'threshold', 'kcore', 'test-fraction'] as const;
+const numberFlags = ['epochs', 'seed', 'dim', 'layers', 'lr', 'batch', 'reg', 'threshold', 'kcore', 'test-fraction', 'mu'] as const;
 
 export function parseCommand(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -17,6 +17,7 @@ export function parseCommand(argv: string[]) {
       forget: { type: 'string' },
       methods: { type: 'string' },
       model: { type: 'string' },
+      reference: { type: 'string' },
       'eval-every': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -47,6 +48,10 @@ export function parseCommand(argv: string[]) {
   if (!Number.isInteger(cfg.layers) || cfg.layers < 0) throw new UsageError('--layers must be an integer ≥ 0');
   if (!(cfg.lr > 0)) throw new UsageError('--lr must be > 0');
   if (!(cfg.reg >= 0)) throw new UsageError('--reg must be ≥ 0');
+  const reference = (values.reference as string | undefined) ?? 'proximal';
+  if (reference !== 'proximal' && reference !== 'converged') throw new UsageError(`--reference must be proximal or converged, got "${reference}"`);
+  const mu = num('mu');
+  if (mu !== undefined && !(mu > 0)) throw new UsageError('--mu must be > 0');
   return {
     command: positionals[0],
     data: values.data as string | undefined,
@@ -54,6 +59,9 @@ export function parseCommand(argv: string[]) {
     forget: values.forget as string | undefined,
     methods: values.methods as string | undefined,
     model: values.model as string | undefined,
+    reference: reference as 'proximal' | 'converged',
+    /** μ of the influence methods and of the proximal reference (default: DEFAULT_UNLEARN_OPTIONS.damping). */
+    mu,
     quiet: Boolean(values.quiet),
     help: Boolean(values.help),
     threshold: num('threshold'),

@@ -44,4 +44,32 @@ describe('cli', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
+
+  it('unlearn: the last line carries the proximal reference, its baselines and every method\'s fidelity', async () => {
+    const lines = ['user,item'];
+    for (let u = 1; u <= 30; u++) for (let k = 0; k < 10; k++) lines.push(`${u},${(u * 5 + k * 7) % 45}`);
+    const file = join(dir, 'pairs.csv');
+    writeFileSync(file, lines.join('\n'));
+    for (const reference of ['proximal', 'converged']) {
+      const r = await cli(['unlearn', '--data', file, '--forget', 'user:3', '--methods', 'if,ifru', '--epochs', '3', '--dim', '8', '--backend', 'cpu', '--quiet', '--reference', reference]);
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+      expect(out.reference).toMatchObject({ kind: reference, converged: true });
+      expect(out.reference.mu).toBe(reference === 'proximal' ? out.settings.damping : 0);
+      expect(out.reference.gradRatio).toBeLessThanOrEqual(reference === 'proximal' ? 0.01 : 1e-4);
+      for (const k of ['iterations', 'ms']) expect(Number.isFinite(out.reference[k])).toBe(true);
+      for (const b of ['graphOnly', 'random', 'scaledGradient']) expect(Number.isFinite(out.reference.baselines[b].fidelity.paramRelErr)).toBe(true);
+      for (const m of ['if', 'ifru']) {
+        const f = out[m].fidelity;
+        for (const k of ['paramRelErr', 'paramCos', 'scoreRelErr']) expect(Number.isFinite(f[k])).toBe(true);
+        expect(f.perHop).toHaveLength(3);
+      }
+    }
+  }, 60_000);
+
+  it('unlearn: a bad --reference is a usage error', async () => {
+    const r = await cli(['unlearn', '--data', 'small', '--forget', 'user:u1', '--reference', 'scratch']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--reference must be proximal or converged/);
+  });
 });

@@ -37,9 +37,12 @@ export async function unlearnCommand(cmd: Command, say: Say, chooseBackend: Choo
   const warmMs = await warmUpInfluence(prep);
   say(`cached the original model (${prep.ms.toFixed(0)} ms) and warmed up the influence kernels (${warmMs.toFixed(0)} ms)`);
   let lastStage = '';
+  if (cmd.reference === 'converged') say('reference: the converged paired retrain (μ = 0, L-BFGS to 1e-4 × ‖g‖); on large data this takes minutes');
   const run = await runUnlearning(dataset, trained, cfg, request, {
     methods,
     prep,
+    ...(cmd.mu !== undefined ? { damping: cmd.mu } : {}),
+    reference: { kind: cmd.reference },
     onProgress: (e) => {
       const stage = `${e.method ?? ''} ${e.stage}`.trim();
       if (stage !== lastStage) say(`» ${stage}${e.message ? `: ${e.message}` : ''}`);

@@ -24,6 +24,9 @@ function resultRows(result: ExplorerResult) {
       miaAuc: r.miaAuc,
       top20Overlap: r.top20Overlap,
       scoreCorr: r.scoreCorr,
+      paramRelErr: r.fidelity.paramRelErr,
+      paramCos: r.fidelity.paramCos,
+      scoreRelErr: r.fidelity.scoreRelErr,
       movementPearson: r.movementPearson,
       movementCos: r.movementCos,
       movementPerHop: r.movementPerHop,
@@ -78,8 +81,13 @@ export function Explorer() {
           )}
         </p>
         <p className="muted">
-          Movement is compared with the <strong>paired reference</strong> — retraining with training noise removed (same start, same
-          deterministic steps on all data vs remaining data{report.reference ? `; ${report.reference.steps} steps, residual ${fmt(report.reference.residual.Dr, 4)}` : ''}). Metrics are
+          Fidelity is measured against the <strong>proximal reference</strong> — the trained model re-solved on all data and on the
+          remaining data, each held near it by a trust region of strength μ (the influence methods' damping), to convergence; their
+          difference is what the deletion does within that horizon
+          {report.reference
+            ? ` (μ = ${report.reference.mu.toExponential(0)}, ${report.reference.iterations} L-BFGS iterations, gradient ${fmt(report.reference.gradRatio, 2)} × the deletion's${report.reference.converged ? '' : ', not converged'})`
+            : ''}
+          . Utility and forgetting are
           compared with <strong>scratch Retrain</strong>.
         </p>
         <div className="row">

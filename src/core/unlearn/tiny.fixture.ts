@@ -239,3 +239,21 @@ export function scoreMatrix(E: ArrayLike<number>, nUsers: number, nItems: number
     }
   return S;
 }
+
+/**
+ * The exact float64 minimiser of F(θ) = L(θ) + (μ/2)‖θ − anchor‖² near `start` (Newton; μ = 0 with a
+ * tiny damping for the rotation directions, as in minimise).
+ */
+export function exactProximal(obj: DenseObjective, anchor: Float64Array, mu: number, start: Float64Array = anchor): Float64Array {
+  let theta = Float64Array.from(start);
+  const p = theta.length;
+  for (let it = 0; it < 60; it++) {
+    const g = obj.gradient(theta).map((x, k) => x + mu * (theta[k] - anchor[k]));
+    if (Math.hypot(...g) < 1e-12) return theta;
+    const H = obj.hessian(theta);
+    for (let k = 0; k < p; k++) H[k * p + k] += mu + 1e-10;
+    const step = solveDense(H, g);
+    theta = theta.map((t, k) => t - step[k]);
+  }
+  throw new Error('exactProximal: no convergence');
+}
