@@ -34,6 +34,19 @@ describe('buildDataset', () => {
     expect(early.stats.badRatings).toBe(1);
   });
 
+  it('says that ratings were ignored when they are not numbers and no threshold is set', () => {
+    const all = buildDataset(parseInteractions('user,item,rating\n1,a,NaN\n1,b,NaN\n2,a,NaN\n', 'nan.csv'), { name: 'nan', testFraction: 0 });
+    expect(all.dataset.train.u.length).toBe(3);
+    expect(all.stats.notes.join(' ')).toMatch(/None of the 3 ratings is a number \(first: line 2, rating "NaN" is not a number\)\. Ratings were ignored/);
+    const some = buildDataset(parseInteractions('user,item,rating\n1,a,5\n1,b,x\n2,a,4\n', 'r.csv'), { name: 'r', testFraction: 0 });
+    expect(some.dataset.train.u.length).toBe(3);
+    expect(some.stats.notes.join(' ')).toMatch(/1 of 3 ratings are not numbers \(first: line 3, rating "x" is not a number\)\. Ratings were ignored/);
+    const fine = buildDataset(parseInteractions('user,item,rating\n1,a,5\n1,b,3\n2,a,4\n', 'r.csv'), { name: 'r', testFraction: 0 });
+    expect(fine.stats.notes.join(' ')).not.toMatch(/ignored|not a number/);
+    // With a threshold the same file is refused, as before: the message matches what happened.
+    expect(() => buildDataset(parseInteractions('user,item,rating\n1,a,NaN\n1,b,NaN\n2,a,NaN\n', 'nan.csv'), { name: 'nan', threshold: 3 })).toThrow(/3 of 3 ratings are not numbers/);
+  });
+
   it('fails on the first bad rating line when most ratings are bad under a threshold', () => {
     const raw = parseInteractions('user,item,rating\n1,a,5\n1,b,?\n2,a,n/a\n2,b,4\n3,c,-\n', 'r.csv');
     expect(() => buildDataset(raw, { name: 'r' })).not.toThrow();

@@ -74,6 +74,12 @@ export function buildDataset(raw: RawInteractions, opts: BuildOptions): { datase
     }
     if (badRatings > 0 && ps.firstBadRating) notes.push(`Skipped ${fmt(badRatings)} row${badRatings > 1 ? 's' : ''} without a numeric rating (first: line ${ps.firstBadRating.line}).`);
     notes.push(`Kept ratings ≥ ${t}: dropped ${fmt(belowThreshold)} rows below it.`);
+  } else if (ps.badRatings > 0 && ps.firstBadRating) {
+    // Without a threshold the ratings are not used (every row is an interaction): say so when some of
+    // them could not be read, rather than load silently as if they had been.
+    const where = `first: line ${ps.firstBadRating.line}, ${ps.firstBadRating.reason}`;
+    const what = ps.badRatings >= ps.rows ? `None of the ${fmt(ps.rows)} ratings is a number (${where})` : `${fmt(ps.badRatings)} of ${fmt(ps.rows)} ratings are not numbers (${where})`;
+    notes.push(`${what}. Ratings were ignored: without a rating threshold every row counts as an interaction, these rows included.`);
   }
 
   // Dedupe: group kept rows by user, sort each user's rows by (item, row), keep the first per item.
