@@ -8,10 +8,13 @@ test('a teacher shows spillover on the small preset, and the link reproduces it 
   // The guided tour drives the whole flow.
   await page.getByRole('button', { name: 'Guided tour' }).click();
   await page.getByRole('button', { name: 'Train now' }).click();
-  await expect(page.getByRole('button', { name: 'Pick the heaviest user' })).toBeVisible({ timeout: 60_000 });
-  await page.getByRole('button', { name: 'Pick the heaviest user' }).click();
+  // The small preset's tour user is the one measured to show IFRU's spillover term (u54).
+  await expect(page.getByRole('button', { name: 'Pick u54' })).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Pick u54' }).click();
   await page.getByRole('button', { name: 'Forget now' }).click();
   await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 120_000 });
+  // The tour's last step says from the result whether the spillover term shows for this user.
+  await expect(page.getByRole('complementary', { name: 'Guided tour' })).toContainText(/Here the spillover term (matters|barely matters)/);
   const seconds = (Date.now() - t0) / 1000;
   test.info().annotations.push({ type: 'seconds from open to spillover chart', description: seconds.toFixed(1) });
   expect(seconds).toBeLessThan(60);
@@ -25,7 +28,9 @@ test('a teacher shows spillover on the small preset, and the link reproduces it 
   expect(await page.getByTestId('fig-scatter').locator('.recharts-scatter-symbol').count()).toBeGreaterThan(10);
   expect(await page.getByTestId('fig-lesson').locator('.recharts-bar-rectangle').count()).toBe(6);
   await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(6); // original, 4 methods, noise floor
-  expect(await page.getByTestId('fig-top20').locator('li').count()).toBe(100);
+  // A whole-user deletion: the neighbours' lists before, under the paired reference and the 4 methods.
+  await expect(page.getByTestId('neighbour-lists').locator(':scope > div')).toHaveCount(6);
+  expect(await page.getByTestId('fig-top20').locator('li').count()).toBe(120);
   // The spillover toggle recolours the graph.
   const before = await graph.locator('svg rect[fill^="rgb"]').first().getAttribute('fill');
   await graph.getByLabel('Colour nodes by').selectOption('if');

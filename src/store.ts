@@ -23,6 +23,7 @@ import type {
 import { runnable, parseForget } from './forgetSpec';
 import { DEFAULT_LIGHTGCN } from './core/types';
 import { DEFAULT_EXPERIMENT, fromHash, toHash, type Experiment } from './experiment';
+import { describeFile, fileDataId, hashFile, keepFile, keptFile, parseFileDataId, type FileRef } from './fileStore';
 
 export function lightgcnConfig(e: Experiment): LightGCNConfig {
   return { ...DEFAULT_LIGHTGCN, epochs: e.epochs, dim: e.dim, layers: e.layers, lr: e.lr, reg: e.reg, batch: e.batch, seed: e.seed };
@@ -44,8 +45,10 @@ interface State {
   backend: BackendInfo | null;
   experiment: Experiment;
   dataset: DatasetSummary | null;
-  /** A user file is loaded (its contents are not part of the URL). */
+  /** A user file is loaded (its contents are not part of the URL: the link names it by hash). */
   customData: boolean;
+  /** A link names a file this browser does not keep: loading that file continues the experiment. */
+  neededFile: FileRef | null;
   loadProgress: number | null;
   reports: EpochReport[];
   summary: TrainSummary | null;
@@ -85,7 +88,9 @@ function writeUrl(e: Experiment): void {
   window.history.replaceState(null, '', url);
 }
 
-export const useStore = create<State>((set, get) => {
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+export const useStore = create<State>((set, get, api) => {
   const onLoadProgress = proxy((p: { bytes: number; total: number }) =>
     set({ loadProgress: p.total > 0 ? p.bytes / p.total : null }),
   );
@@ -105,6 +110,96 @@ export const useStore = create<State>((set, get) => {
     get().notify({ kind: 'info', text: 'Restored the trained model from this browser\'s cache (no retraining). Train again to retrain.' });
     await afterTrained();
     return true;
+  };
+
+  /** A link's experiment after its data is loaded: the cached model, else (for a link) trained now; then
+   *  the forget request, if the link has one. */
+  const continueLink = async (shared: boolean) => {
+    if (!get().dataset) return;
+    const ready = (await restore()) || (shared && (await get().train(), get().summary !== null));
+    if (ready && shared && runnable(parseForget(get().experiment.forget))) await get().unlearn();
+  };
+
+  /** Loads a user file; the experiment's `data` then names it (hash, size, name) and the browser keeps it. */
+  const loadUserFile = async (file: File, ref: FileRef | null): Promise<boolean> => {
+    const ok = await load(() => engine().loadFile(file, dataOptions(get().experiment), onLoadProgress), true);
+    if (!ok) return false;
+    set({ neededFile: null });
+    if (!ref) {
+      get().notify({ kind: 'info', text: 'This page cannot fingerprint files here (not a secure context): a link to this experiment will not name the file.' });
+      return true;
+    }
+    get().update({ data: fileDataId(ref) });
+    try {
+      await keepFile(ref.hash, file);
+    } catch (err) {
+      get().notify({ kind: 'info', text: `${file.name} could not be kept in this browser (${message(err)}): a link to this experiment will ask for the file again.` });
+    }
+    return true;
+  };
+
+  /** The link's data: a preset, a file this browser keeps, or a file to ask for. */
+  const openData = async (e: Experiment): Promise<boolean> => {
+    const ref = parseFileDataId(e.data);
+    if (!ref) {
+      await get().loadPreset(e.data);
+      return get().dataset !== null;
+    }
+    const kept = await keptFile(ref.hash);
+    if (kept) return loadUserFile(new File([kept], ref.name, { lastModified: kept instanceof File ? kept.lastModified : 0 }), ref);
+    set({ neededFile: ref, dataset: null, customData: false, reports: [], summary: null, users: null, map: null, result: null, transformer: null, userItems: [] });
+    get().notify({ kind: 'info', text: `This link is an experiment on your file ${describeFile(ref)}, which this browser does not keep. Load that file in “1 · Data” and the experiment continues.` });
+    return false;
+  };
+
+  const whenIdle = () =>
+    new Promise<void>((resolve) => {
+      if (get().phase === 'idle') return resolve();
+      const stop = api.subscribe((st) => {
+        if (st.phase === 'idle') {
+          stop();
+          resolve();
+        }
+      });
+    });
+
+  /** Another experiment link opened in this tab (pasted, back/forward): apply what changed. */
+  const openLink = async (hash: string) => {
+    const { experiment, problems } = fromHash(hash);
+    const prev = get().experiment;
+    if (toHash(experiment) === toHash(prev)) return;
+    if (get().phase !== 'idle') {
+      get().cancel();
+      await whenIdle();
+    }
+    set({ experiment });
+    for (const p of problems) get().notify({ kind: 'info', text: `Link: ${p}` });
+    if (experiment.backend !== prev.backend) {
+      set({ phase: 'starting' });
+      try {
+        set({ backend: await engine().init(experiment.backend === 'auto' ? undefined : experiment.backend) });
+      } catch (err) {
+        get().notify({ kind: 'error', text: message(err) });
+      } finally {
+        set({ phase: 'idle' });
+      }
+    }
+    const sameData = experiment.data === prev.data && sameJson(dataOptions(experiment), dataOptions(prev)) && get().dataset !== null;
+    if (!sameData && !(await openData(experiment))) return;
+    if (sameData && sameJson(lightgcnConfig(experiment), lightgcnConfig(prev)) && get().summary) {
+      set({ result: null });
+      await get().setForget(experiment.forget);
+      if (runnable(parseForget(experiment.forget))) await get().unlearn();
+      return;
+    }
+    set({ reports: [], summary: null, users: null, map: null, result: null });
+    await continueLink(true);
+  };
+
+  let links: Promise<void> = Promise.resolve();
+  const onLinkChange = () => {
+    const hash = window.location.hash;
+    links = links.then(() => openLink(hash)).catch((err) => get().notify({ kind: 'error', text: message(err) }));
   };
 
   const load = async (what: () => Promise<DatasetSummary>, custom: boolean): Promise<boolean> => {
@@ -132,6 +227,7 @@ export const useStore = create<State>((set, get) => {
     experiment: DEFAULT_EXPERIMENT,
     dataset: null,
     customData: false,
+    neededFile: null,
     loadProgress: null,
     reports: [],
     summary: null,
@@ -151,13 +247,11 @@ export const useStore = create<State>((set, get) => {
       try {
         const backend = await engine().init(experiment.backend === 'auto' ? undefined : experiment.backend);
         set({ backend, phase: 'idle' });
-        await get().loadPreset(experiment.data);
-        // A link with settings reproduces its experiment: the model from this browser's cache when it has
-        // it, else trained now; then the forget request, if the link has one.
+        window.addEventListener('hashchange', onLinkChange);
+        window.addEventListener('popstate', onLinkChange);
+        // A link with settings reproduces its experiment (continueLink).
         const shared = window.location.hash.length > 1;
-        if (!get().dataset) return;
-        const ready = (await restore()) || (shared && (await get().train(), get().summary !== null));
-        if (ready && shared && runnable(parseForget(get().experiment.forget))) await get().unlearn();
+        if (await openData(experiment)) await continueLink(shared);
       } catch (err) {
         set({ phase: 'idle' });
         get().notify({ kind: 'error', text: `The engine could not start: ${message(err)}` });
@@ -190,11 +284,29 @@ export const useStore = create<State>((set, get) => {
     async loadPreset(id) {
       const preset = DATA_PRESETS.find((p) => p.id === id) ?? DATA_PRESETS[0];
       const ok = await load(() => engine().loadPreset(preset.id, presetUrl(preset), dataOptions(get().experiment), onLoadProgress), false);
-      if (ok) get().update({ data: preset.id });
+      if (ok) {
+        set({ neededFile: null });
+        get().update({ data: preset.id });
+      }
     },
 
     async loadFile(file) {
-      await load(() => engine().loadFile(file, dataOptions(get().experiment), onLoadProgress), true);
+      if (get().phase !== 'idle') return;
+      let ref: FileRef | null = null;
+      try {
+        ref = { hash: await hashFile(file), size: file.size, name: file.name };
+      } catch {
+        ref = null; // no crypto.subtle outside a secure context: the file loads, the link cannot name it
+      }
+      const needed = get().neededFile;
+      if (needed && ref && ref.hash !== needed.hash) {
+        get().notify({
+          kind: 'error',
+          text: `${describeFile(ref)} is not the file this link needs: it needs ${describeFile(needed)}. Load that file, or pick a preset to start afresh.`,
+        });
+        return;
+      }
+      if ((await loadUserFile(file, ref)) && needed) await continueLink(true);
     },
 
     async train() {

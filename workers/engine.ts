@@ -432,6 +432,13 @@ export class Engine {
       forgottenItems: forgottenItems.map((i) => ds.itemIds[i]),
       topBefore: names(detail.topBefore),
       topAfter: Object.fromEntries(Object.entries(detail.topAfter).map(([m, ids]) => [m, names(ids)])),
+      neighbours:
+        detail.neighbours?.map((n) => ({
+          user: ds.userIds[n.user],
+          shared: n.shared,
+          before: names(n.before),
+          after: Object.fromEntries(Object.entries(n.after).map(([m, l]) => [m, { top: names(l.top), entered: Array.from(l.entered, Boolean) }])),
+        })) ?? null,
     };
   }
 }

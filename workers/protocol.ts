@@ -120,6 +120,17 @@ export interface ExplorerResult {
   forgottenItems: string[];
   topBefore: string[];
   topAfter: Record<string, string[]>;
+  /** Whole-user deletions: the most affected remaining neighbours' top-20 before and after each method
+   *  (and 'reference', marked against its own run on all data). Null for partial deletions. */
+  neighbours: NeighbourTop[] | null;
+}
+
+export interface NeighbourTop {
+  user: string;
+  /** Forgotten items this neighbour also has. */
+  shared: number;
+  before: string[];
+  after: Record<string, { top: string[]; entered: boolean[] }>;
 }
 
 export interface EngineApi {

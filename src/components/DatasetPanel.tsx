@@ -12,6 +12,7 @@ export function DatasetPanel() {
   const loadPreset = useStore((s) => s.loadPreset);
   const loadFile = useStore((s) => s.loadFile);
   const cancel = useStore((s) => s.cancel);
+  const neededFile = useStore((s) => s.neededFile);
   const [dragging, setDragging] = useState(false);
   const busy = phase !== 'idle';
 
@@ -25,6 +26,13 @@ export function DatasetPanel() {
           </button>
         ))}
       </div>
+      {neededFile && (
+        <p className="needed-file" data-testid="needed-file">
+          This link&apos;s experiment runs on your file <strong>{neededFile.name}</strong> ({neededFile.size.toLocaleString('en-US')} bytes, SHA-256{' '}
+          <code title={neededFile.hash}>{neededFile.hash.slice(0, 12)}…</code>), which this browser does not keep. Load that file below and
+          the experiment continues.
+        </p>
+      )}
       <div
         className={`dropzone${dragging ? ' dragging' : ''}`}
         onDragOver={(e) => {

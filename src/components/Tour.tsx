@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { useStore } from '../store';
 import { parseForget } from '../forgetSpec';
+import { DATA_PRESETS } from '../presets';
+import { spilloverSentence } from '../viz/captions';
 
 /** A four-step guided tour for a class: train → pick a user → forget → read the spillover chart. */
 export function Tour() {
@@ -13,6 +15,7 @@ export function Tour() {
   const train = useStore((s) => s.train);
   const setForget = useStore((s) => s.setForget);
   const unlearn = useStore((s) => s.unlearn);
+  const data = useStore((s) => s.experiment.data);
 
   if (!open) {
     return (
@@ -23,17 +26,29 @@ export function Tour() {
   }
   const picked = parseForget(forget).mode !== 'none';
   const step = !summary ? 0 : !picked ? 1 : !result ? 2 : 3;
-  const heaviest = () => {
+  // The preset's measured tour user when it has one, else the heaviest user.
+  const suggested = DATA_PRESETS.find((p) => p.id === data)?.tourUser;
+  const tourUser = suggested && users?.ids.includes(suggested) ? suggested : null;
+  const pick = () => {
     if (!users) return;
     let best = 0;
     for (let u = 1; u < users.ids.length; u++) if (users.degree[u] > users.degree[best]) best = u;
-    void setForget(`user:${users.ids[best]}`);
+    void setForget(`user:${tourUser ?? users.ids[best]}`);
   };
+  const methods = result?.report.methods;
+  const spillover = result
+    ? spilloverSentence({ if: methods?.if?.movementPerHop, ifru: methods?.ifru?.movementPerHop, reference: result.report.reference?.movementPerHop })
+    : '';
   const steps = [
     { title: 'Train a recommender', text: 'LightGCN learns user and item embeddings from who interacted with what. Watch the loss fall and Recall@20 rise.', action: 'Train now', run: () => void train() },
-    { title: 'Pick a user to forget', text: 'Click a blue dot on the map, or type an id in “4 · Forget”. A heavy user shows spillover best.', action: 'Pick the heaviest user', run: heaviest },
+    {
+      title: 'Pick a user to forget',
+      text: `Click a blue dot on the map, or type an id in “4 · Forget”.${tourUser ? ` On this data ${tourUser} shows the spillover clearly.` : ' A heavy user shows spillover best.'}`,
+      action: tourUser ? `Pick ${tourUser}` : 'Pick the heaviest user',
+      run: pick,
+    },
     { title: 'Forget them', text: 'Retrain starts from scratch without their data. IFRU instead estimates the change with influence functions: compare the times.', action: 'Forget now', run: () => void unlearn() },
-    { title: 'Read the spillover chart', text: 'Deleting one user moves their items, the users who share those items, and further out. Colour the graph by the paired reference, then by IFRU and IF-direct: IFRU includes the spillover term.', action: '', run: () => document.querySelector('[data-testid=fig-neighbourhood]')?.scrollIntoView({ behavior: 'smooth' }) },
+    { title: 'Read the spillover chart', text: `Deleting one user moves their items, the users who share those items, and further out. Colour the graph by the paired reference, then by IFRU and IF-direct: IFRU includes the spillover term. ${spillover}`, action: '', run: () => document.querySelector('[data-testid=fig-neighbourhood]')?.scrollIntoView({ behavior: 'smooth' }) },
   ];
   const s = steps[step];
   return (

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useStore } from '../../store';
 import { download, toCsv } from '../../viz/export';
-import { fmt, fmtMs } from '../../viz/stats';
+import { fmt } from '../../viz/stats';
+import { headlineLine, type HeadlineContext } from '../../viz/captions';
 import { EmbeddingMap } from './EmbeddingMap';
 import { NeighbourhoodGraph } from './NeighbourhoodGraph';
 import { HopChart, MetricsChart, MovementScatter, ScratchLesson, TopLists } from './charts';
@@ -56,8 +57,8 @@ export function Explorer() {
   const colourSeries = series === 'reference' || result.movement[series] ? series : result.reference ? 'reference' : result.methods[0].name;
   const arrows = result.arrows.after[arrowMethod] ? arrowMethod : result.methods[result.methods.length - 1].name;
   const { report } = result;
-  const retrain = report.methods.retrain;
-  const fastest = result.methods.filter((m) => m.name !== 'retrain').sort((a, b) => report.methods[a.name].ms - report.methods[b.name].ms)[0];
+  const ctx: HeadlineContext = { retrain: report.methods.retrain, original: report.original, prepMs: report.prepMs };
+  const lines = result.methods.map((m) => ({ name: m.name, ...headlineLine(m.name, report.methods[m.name], ctx) }));
   const exportJson = () =>
     download(
       'unlearning-result.json',
@@ -73,13 +74,15 @@ export function Explorer() {
         <p>
           <strong>Forgot {report.request}</strong> — {report.forgotten} interactions
           {report.removedUsers > 0 ? ' (the user is gone: their row is reset as Retrain leaves it and left out of movement statistics)' : ''}.{' '}
-          {retrain && fastest && (
-            <>
-              Retrain took <strong>{fmtMs(retrain.ms)}</strong>; {fastest.label} took <strong>{fmtMs(report.methods[fastest.name].ms)}</strong> (
-              {fmt(report.methods[fastest.name].speedup, 0)}× faster).
-            </>
-          )}
         </p>
+        <ul className="headline" data-testid="headline">
+          {lines.map((l) => (
+            <li key={l.name} data-method={l.name}>
+              <strong>{l.label}</strong>: {l.time} · {l.fidelity} ·{' '}
+              <span className={l.forgotten === false ? 'verdict-no' : undefined}>{l.forgot}</span>
+            </li>
+          ))}
+        </ul>
         <p className="muted">
           Fidelity is measured against the <strong>proximal reference</strong> — the trained model re-solved on all data and on the
           remaining data, each held near it by a trust region of strength μ (the influence methods' damping), to convergence; their

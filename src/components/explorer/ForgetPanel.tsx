@@ -1,12 +1,14 @@
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useStore } from '../../store';
 import { engine } from '../../engineClient';
 import { formatForget, parseForget, runnable, type ForgetChoice } from '../../forgetSpec';
 import { NumberField } from '../NumberField';
 import type { MethodInfo } from '../../../workers/protocol';
+import { RunProgress } from './RunProgress';
 
 export function ForgetPanel() {
   const summary = useStore((s) => s.summary);
+  const dataset = useStore((s) => s.dataset);
   const users = useStore((s) => s.users);
   const userItems = useStore((s) => s.userItems);
   const experiment = useStore((s) => s.experiment);
@@ -23,6 +25,23 @@ export function ForgetPanel() {
   }, []);
 
   const choice = parseForget(experiment.forget);
+  const committed = choice.mode === 'user' || choice.mode === 'items' ? choice.user : '';
+  // The box is a plain text field: what is typed stays as typed (a partial id is not an id yet) and is
+  // checked on Enter, on leaving the field and on Forget. A pick elsewhere (map, tour, link) replaces it.
+  const [draft, setDraft] = useState(committed);
+  const [idError, setIdError] = useState('');
+  // Our own commits (valid or cleared after a wrong id) keep what was typed and the message.
+  const ownCommit = useRef<string | null>(null);
+  useEffect(() => {
+    if (ownCommit.current === committed) {
+      ownCommit.current = null;
+      return;
+    }
+    setDraft(committed);
+    setIdError('');
+  }, [committed]);
+  const lastMode = useRef<'user' | 'items'>('user');
+  if (choice.mode === 'user' || choice.mode === 'items') lastMode.current = choice.mode;
   const heavy = useMemo(() => {
     if (!users) return [];
     return Array.from(users.ids.keys())
@@ -39,14 +58,45 @@ export function ForgetPanel() {
     );
   }
   const busy = phase !== 'idle';
-  const user = choice.mode === 'user' || choice.mode === 'items' ? choice.user : '';
+  const user = committed;
   const set = (c: ForgetChoice) => void setForget(formatForget(c));
   const setMode = (mode: ForgetChoice['mode']) => {
     if (mode === 'random') set({ mode: 'random', fraction: 0.01 });
     else if (mode === 'items') set({ mode: 'items', user: user || heavy[0].id, items: [] });
     else set({ mode: 'user', user: user || heavy[0].id });
   };
-  const degree = user ? users.degree[users.ids.indexOf(user)] : undefined;
+  /** Checks the typed id; a known id becomes the request, anything else says why and clears it (so no
+   *  earlier user is forgotten by mistake). Returns whether the request is now that user. */
+  const commitDraft = (): boolean => {
+    const id = draft.trim();
+    if (id === committed && id !== '') return true;
+    if (id === '') {
+      setIdError('');
+      if (committed) {
+        ownCommit.current = '';
+        set({ mode: 'none' });
+      }
+      return false;
+    }
+    if (users.ids.includes(id)) {
+      setIdError('');
+      ownCommit.current = id;
+      set(lastMode.current === 'items' ? { mode: 'items', user: id, items: [] } : { mode: 'user', user: id });
+      return true;
+    }
+    const close = users.ids.filter((x) => x.toLowerCase().startsWith(id.toLowerCase())).slice(0, 5);
+    setIdError(
+      `“${id}” is not a user id in ${dataset?.name ?? 'this data set'} (${users.ids.length.toLocaleString()} users, e.g. ${heavy[0]?.id ?? '–'}).` +
+        (close.length ? ` Did you mean ${close.join(', ')}?` : ''),
+    );
+    if (committed) {
+      ownCommit.current = '';
+      set({ mode: 'none' });
+    }
+    return false;
+  };
+  const pendingDraft = draft.trim() !== '' && draft.trim() !== committed;
+  const draftIndex = users.ids.indexOf(draft.trim());
 
   return (
     <section className="panel" aria-labelledby="forget-h">
@@ -71,13 +121,23 @@ export function ForgetPanel() {
           <input
             id={`${listId}-user`}
             list={listId}
-            value={user}
+            value={draft}
             disabled={busy}
+            autoComplete="off"
+            spellCheck={false}
             placeholder={heavy[0] ? `e.g. ${heavy[0].id}` : ''}
+            aria-invalid={idError ? true : undefined}
+            aria-describedby={idError ? `${listId}-err` : undefined}
             onChange={(e) => {
-              const id = e.target.value.trim();
-              if (users.ids.includes(id)) set(choice.mode === 'items' ? { mode: 'items', user: id, items: [] } : { mode: 'user', user: id });
-              else if (id === '') set({ mode: 'none' });
+              setDraft(e.target.value);
+              setIdError('');
+            }}
+            onBlur={() => void commitDraft()}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                commitDraft();
+              }
             }}
           />
           <datalist id={listId}>
@@ -85,7 +145,14 @@ export function ForgetPanel() {
               <option key={u.id} value={u.id}>{`${u.degree} interactions`}</option>
             ))}
           </datalist>
-          {degree !== undefined && <span className="muted">{degree} train interactions</span>}
+          {idError ? (
+            <span id={`${listId}-err`} className="field-error" role="alert" data-testid="user-id-error">
+              {idError}
+            </span>
+          ) : (
+            // Always one line here, so that committing the id does not move the Forget button under the pointer.
+            <span className="muted">{draftIndex >= 0 ? `${users.degree[draftIndex]} train interactions` : '\u00a0'}</span>
+          )}
         </div>
       )}
       {choice.mode === 'items' && (
@@ -129,26 +196,23 @@ export function ForgetPanel() {
       </fieldset>
       {!experiment.methods.includes('retrain') && <p className="muted">Without Retrain there is no reference for utility and speed-up.</p>}
       <div className="row">
-        <button type="button" className="primary" data-testid="unlearn" disabled={busy || !runnable(choice) || experiment.methods.length === 0} onClick={() => void unlearn()}>
+        <button
+          type="button"
+          className="primary"
+          data-testid="unlearn"
+          disabled={busy || (!runnable(choice) && !pendingDraft) || experiment.methods.length === 0}
+          onClick={() => {
+            if (pendingDraft && !commitDraft()) return;
+            void unlearn();
+          }}
+        >
           Forget
         </button>
         <button type="button" disabled={phase !== 'unlearning'} onClick={cancel}>
           Cancel
         </button>
       </div>
-      {phase === 'unlearning' && (
-        <ul className="method-progress" aria-live="polite">
-          {Object.entries(progress).map(([key, p]) => (
-            <li key={key}>
-              <span>
-                {key}
-                {p.message ? ` — ${p.message}` : p.stage !== key ? ` — ${p.stage}` : ''}
-              </span>
-              <progress value={p.fraction} max={1} aria-label={`${key} progress`} />
-            </li>
-          ))}
-        </ul>
-      )}
+      {phase === 'unlearning' && <RunProgress progress={progress} labels={Object.fromEntries(methods.map((m) => [m.name, m.label]))} />}
     </section>
   );
 }

@@ -18,6 +18,7 @@ import type { ExplorerResult } from '../../../workers/protocol';
 import { PALETTE } from '../../palette';
 import { fmt, fmtMs } from '../../viz/stats';
 import { Figure } from './Figure';
+import { enteredCaption, forgottenCaption, type SeriesList } from '../../viz/captions';
 
 /** One colour per series everywhere: the paired reference is black, scratch retrain grey; each method
  *  brings its own colour. */
@@ -254,17 +255,14 @@ export function ScratchLesson({ result }: { result: ExplorerResult }) {
   );
 }
 
-/** f. The user's top-20 before and after each method, forgotten items marked. */
+/** f. The user's top-20 before and after each method, forgotten items marked. For a whole-user deletion
+ *  the user's own list would come from a reset row, so the most affected neighbours' lists show instead. */
 export function TopLists({ result }: { result: ExplorerResult }) {
+  if (result.neighbours) return <NeighbourLists result={result} />;
   const forgotten = new Set(result.forgottenItems);
   const lists: [string, string[]][] = [['Before', result.topBefore], ...result.methods.map((m) => [m.label, result.topAfter[m.name] ?? []] as [string, string[]])];
   return (
-    <Figure
-      id="top20"
-      title={`User ${result.centreUser}: top-20 before and after`}
-      look="Marked items were forgotten: after good unlearning they leave the list, as they do under Retrain."
-      wide
-    >
+    <Figure id="top20" title={`User ${result.centreUser}: top-20 before and after`} look={forgottenCaption(lists, forgotten)} wide>
       <div className="top-lists">
         {lists.map(([label, items]) => (
           <div key={label}>
@@ -274,6 +272,67 @@ export function TopLists({ result }: { result: ExplorerResult }) {
                 <li key={it} className={forgotten.has(it) ? 'forgotten' : undefined}>
                   {it}
                   {forgotten.has(it) && <span className="sr-only"> (forgotten)</span>}
+                </li>
+              ))}
+            </ol>
+          </div>
+        ))}
+      </div>
+    </Figure>
+  );
+}
+
+function NeighbourLists({ result }: { result: ExplorerResult }) {
+  const neighbours = result.neighbours ?? [];
+  const [pick, setPick] = useState(0);
+  const n = neighbours[Math.min(pick, neighbours.length - 1)];
+  const gone = `User ${result.centreUser} is gone: their data and their row are deleted, so there is no list of theirs to show.`;
+  if (!n) {
+    return (
+      <Figure id="top20" title={`User ${result.centreUser} deleted`} look={`${gone} No remaining user shared their items.`} wide>
+        <p className="muted">The deletion changed no other user's data.</p>
+      </Figure>
+    );
+  }
+  const series: SeriesList[] = [
+    ...(n.after.reference ? [{ label: 'Paired reference', ...n.after.reference }] : []),
+    ...result.methods.filter((m) => n.after[m.name]).map((m) => ({ label: m.label, ...n.after[m.name] })),
+  ];
+  const reference = n.after.reference ? series[0] : undefined;
+  return (
+    <Figure
+      id="top20"
+      title={`User ${result.centreUser} deleted: their neighbours' top-20 before and after`}
+      look={`${gone} The deletion shows in the lists of the users who shared items with them, most affected first (by the paired reference's movement). ${enteredCaption(n.user, series, reference)}`}
+      actions={
+        <select aria-label="Neighbour" value={pick} onChange={(e) => setPick(Number(e.target.value))}>
+          {neighbours.map((x, k) => (
+            <option key={x.user} value={k}>
+              {`${x.user} (shared ${x.shared} of the deleted items)`}
+            </option>
+          ))}
+        </select>
+      }
+      wide
+    >
+      <div className="top-lists" data-testid="neighbour-lists">
+        <div>
+          <h4>{n.user} before</h4>
+          <ol>
+            {n.before.map((it) => (
+              <li key={it}>{it}</li>
+            ))}
+          </ol>
+        </div>
+        {series.map((s) => (
+          <div key={s.label}>
+            <h4>{s.label}</h4>
+            <ol>
+              {s.top.map((it, k) => (
+                <li key={it} className={s.entered[k] ? 'entered' : undefined}>
+                  {s.entered[k] && <span aria-hidden="true">+ </span>}
+                  {it}
+                  {s.entered[k] && <span className="sr-only"> (entered the list)</span>}
                 </li>
               ))}
             </ol>

@@ -36,6 +36,7 @@ import { CONVERGED_REFERENCE, DEFAULT_REFERENCE, proximalReference, type Referen
 import { DEFAULT_METHODS } from './defaults';
 import { methodByName, REGISTRY } from './registry';
 import { describeRequest, type ForgetRequest } from '../common/request';
+import { affectedNeighbours, type AffectedNeighbour } from './affectedNeighbours';
 
 /**
  * Defaults chosen by fidelity against the proximal reference at the same μ (`npm run bench:unlearn --
@@ -164,6 +165,9 @@ export interface UnlearnDetail {
   topUser: number;
   topBefore: Int32Array;
   topAfter: Record<string, Int32Array>;
+  /** When topUser was deleted whole: the most affected remaining hop-2 users' top-20 before and after
+   *  each method and the paired reference (their own list would come from a reset row). */
+  neighbours: AffectedNeighbour[] | null;
 }
 
 export interface UnlearnRun {
@@ -303,6 +307,7 @@ export async function runUnlearning(
       // Masked like the lists after (remaining positives only), so the forgotten items show where they stood.
       topBefore: topK(prep.Eold, d, ds.nUsers, ds.nItems, topUser, 20, new Set(itemsOf(remainPos, topUser))),
       topAfter: {},
+      neighbours: null,
     };
     const report: UnlearnReport = {
       request: describeRequest(request, ds),
@@ -382,6 +387,23 @@ export async function runUnlearning(
         trainableParams: r.trainableParams ?? r.rowsTouched * d,
         ctr: lightgcnCtrMetrics(E0, d, cfg.layers, graphNew, ds, split, cfg.seed),
       };
+    }
+    if (removed.has(topUser)) {
+      const after: Record<string, { E: Float32Array; before?: Float32Array }> = {};
+      for (const name of names) after[name] = { E: Eafter[name] };
+      if (reference) after.reference = { E: reference.EDr, before: reference.ED };
+      detail.neighbours = affectedNeighbours({
+        ...hood,
+        nUsers: ds.nUsers,
+        nItems: ds.nItems,
+        dim: d,
+        removed,
+        forgottenItems: split.forgotten.i,
+        remainPos,
+        weight: detail.referenceNorms,
+        before: prep.Eold,
+        after,
+      });
     }
     const models: Record<string, Float32Array> = {};
     for (const name of names) models[name] = results[name].E0;

@@ -1,0 +1,154 @@
+/**
+ * Captions computed from the data on screen (never written ahead of the result): the top-20 lists and
+ * the result headline, one line per method.
+ */
+import { fmt, fmtMs } from './stats';
+
+/** "Forgotten items in the top-20 (struck through): before 5 of 20; Retrain 1; IFRU 4." */
+export function forgottenCaption(lists: [string, string[]][], forgotten: Set<string>): string {
+  const counts = lists.map(([label, items]) => `${label} ${items.filter((i) => forgotten.has(i)).length}`);
+  const k = lists[0]?.[1].length ?? 0;
+  return `Forgotten items in the top-${k} (struck through): ${counts.join('; ')}.`;
+}
+
+export interface SeriesList {
+  label: string;
+  top: string[];
+  entered: boolean[];
+}
+
+/**
+ * "Items that entered u12's top-20 (marked +): paired reference 3; Retrain 11; IFRU 3, 2 of them the
+ * reference's." Each series counts against its own list before (the paired reference against its run
+ * on all data), so the figures say how far each method changed this neighbour's list.
+ */
+export function enteredCaption(user: string, series: SeriesList[], reference?: SeriesList): string {
+  const refNew = new Set(reference ? reference.top.filter((_, k) => reference.entered[k]) : []);
+  const parts = series.map((s) => {
+    const mine = s.top.filter((_, k) => s.entered[k]);
+    const shared = mine.filter((i) => refNew.has(i)).length;
+    return reference && s !== reference && mine.length > 0 ? `${s.label} ${mine.length} (${shared} of them also under the reference)` : `${s.label} ${mine.length}`;
+  });
+  const k = series[0]?.top.length ?? 0;
+  return `Items that entered ${user}'s top-${k} (marked +): ${parts.join('; ')}.`;
+}
+
+/** The report fields a headline line reads. The speed and fidelity fields are optional: they are shown
+ *  when the run measured them and said to be missing when it did not. */
+export interface HeadlineMethod {
+  label: string;
+  ms: number;
+  speedup: number;
+  forgetInTop20: number;
+  forgetInTop20Count?: number;
+  forgetMeanRank: number;
+  miaAuc: number;
+  firstRequestMs?: number;
+  speedupFirst?: number;
+  epochEquivalents?: number;
+  paramRelErr?: number;
+  paramCos?: number;
+  scoreRelErr?: number;
+}
+
+export interface HeadlineContext {
+  /** Retrain's figures (the reference for speed and forgetting), when Retrain ran. */
+  retrain?: HeadlineMethod;
+  original: { forgetMeanRank: number; miaAuc: number; forgetInTop20Count?: number };
+  /** Per-model cache time (not in `ms`), when reported. */
+  prepMs?: number;
+  /** Fidelity of the baselines, when reported: read a method's error against these. */
+  baselines?: { label: string; paramRelErr?: number }[];
+}
+
+export interface HeadlineLine {
+  label: string;
+  time: string;
+  fidelity: string;
+  forgot: string;
+  /** true: forgot about as Retrain did; false: the forgotten data still stand out; null: no Retrain to compare. */
+  forgotten: boolean | null;
+}
+
+function timePart(m: HeadlineMethod, ctx: HeadlineContext, isRetrain: boolean): string {
+  if (isRetrain) return `${fmtMs(m.ms)} (training from scratch without the data; the 1× reference)`;
+  const parts: string[] = [];
+  if (m.firstRequestMs !== undefined && Number.isFinite(m.firstRequestMs)) {
+    const su = m.speedupFirst !== undefined && Number.isFinite(m.speedupFirst) ? `, ${fmt(m.speedupFirst, 0)}× faster than Retrain` : '';
+    parts.push(`${fmtMs(m.firstRequestMs)} for a first request, the model's cache included${su}`);
+    parts.push(`${fmtMs(m.ms)} once cached${Number.isFinite(m.speedup) ? `, ${fmt(m.speedup, 0)}×` : ''}`);
+  } else {
+    const prep = ctx.prepMs !== undefined && ctx.prepMs > 0 ? `; the model's one-off cache, ${fmtMs(ctx.prepMs)}, not included` : '';
+    parts.push(`${fmtMs(m.ms)} (the request alone${prep})${Number.isFinite(m.speedup) ? `, ${fmt(m.speedup, 0)}× faster than Retrain` : ''}`);
+  }
+  if (m.epochEquivalents !== undefined && Number.isFinite(m.epochEquivalents)) parts.push(`${fmt(m.epochEquivalents, 2)} training epochs' worth`);
+  return parts.join('; ');
+}
+
+function fidelityPart(m: HeadlineMethod, ctx: HeadlineContext): string {
+  if (m.paramRelErr === undefined || !Number.isFinite(m.paramRelErr)) return 'closeness to the reference: not measured in this run';
+  const bits = [`parameter error ${fmt(m.paramRelErr, 2)} of the reference's change`];
+  if (m.paramCos !== undefined && Number.isFinite(m.paramCos)) bits.push(`cosine ${fmt(m.paramCos, 2)}`);
+  if (m.scoreRelErr !== undefined && Number.isFinite(m.scoreRelErr)) bits.push(`score error ${fmt(m.scoreRelErr, 2)}`);
+  const base = (ctx.baselines ?? []).filter((b) => b.paramRelErr !== undefined && Number.isFinite(b.paramRelErr));
+  const against = base.length ? ` (baselines: ${base.map((b) => `${b.label} ${fmt(b.paramRelErr, 2)}`).join(', ')})` : '';
+  return `${bits.join(', ')}${against}`;
+}
+
+/** How much of the way from the original model to Retrain a method moved the forgotten data's rank. */
+export function forgottenShare(m: HeadlineMethod, ctx: HeadlineContext): number {
+  if (!ctx.retrain) return NaN;
+  const span = ctx.retrain.forgetMeanRank - ctx.original.forgetMeanRank;
+  if (!(Math.abs(span) > 0)) return NaN;
+  return (m.forgetMeanRank - ctx.original.forgetMeanRank) / span;
+}
+
+function forgotPart(m: HeadlineMethod, ctx: HeadlineContext, isRetrain: boolean): { text: string; forgotten: boolean | null } {
+  const rank = (v: number) => fmt(v, 0);
+  const mia = `membership-inference AUC ${fmt(m.miaAuc, 2)}`;
+  if (isRetrain) return { text: `forgotten items' mean rank ${rank(m.forgetMeanRank)} (before ${rank(ctx.original.forgetMeanRank)}), ${mia}`, forgotten: true };
+  if (!ctx.retrain) return { text: `forgotten items' mean rank ${rank(m.forgetMeanRank)} (before ${rank(ctx.original.forgetMeanRank)}), ${mia}; no Retrain to compare`, forgotten: null };
+  const share = forgottenShare(m, ctx);
+  // Half of Retrain's push or more reads as forgotten; a method that barely moved the rank did not forget.
+  const forgotten = Number.isFinite(share) ? share >= 0.5 : m.forgetMeanRank >= ctx.retrain.forgetMeanRank;
+  const how = forgotten ? 'forgot' : 'did not forget';
+  const pct = Number.isFinite(share) ? `, ${fmt(100 * share, 0)}% of Retrain's push` : '';
+  return {
+    text: `${how}: forgotten items' mean rank ${rank(m.forgetMeanRank)} vs Retrain's ${rank(ctx.retrain.forgetMeanRank)} (before ${rank(ctx.original.forgetMeanRank)}${pct}); ${mia} vs Retrain's ${fmt(ctx.retrain.miaAuc, 2)}`,
+    forgotten,
+  };
+}
+
+/** One line per method: time and speed-up (saying what they include), fidelity, and whether it forgot. */
+export function headlineLine(name: string, m: HeadlineMethod, ctx: HeadlineContext): HeadlineLine {
+  const isRetrain = name === 'retrain';
+  const f = forgotPart(m, ctx, isRetrain);
+  return {
+    label: m.label,
+    time: timePart(m, ctx, isRetrain),
+    fidelity: isRetrain ? 'the reference for forgetting and utility' : fidelityPart(m, ctx),
+    forgot: f.text,
+    forgotten: f.forgotten,
+  };
+}
+
+/**
+ * The tour's last step: does the spillover term visibly matter for this user? Reads hop 2 (the users who
+ * share the forgotten items) of IF-direct, IFRU and the paired reference, and says plainly when the two
+ * methods barely differ.
+ */
+export function spilloverSentence(perHop: { if?: number[]; ifru?: number[]; reference?: number[] }): string {
+  const a = perHop.if?.[1];
+  const b = perHop.ifru?.[1];
+  if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b)) {
+    return 'Choose both IF (direct) and IFRU in “4 · Forget” to compare them: IFRU adds the spillover term.';
+  }
+  const ref = perHop.reference?.[1];
+  const pct = (x: number) => `${Math.round(100 * x)}%`;
+  const off = (x: number) => (ref !== undefined && ref > 0 ? `, ${pct(Math.abs(x - ref) / ref)} off the reference` : '');
+  const gap = Math.abs(a - b) / Math.max(a, b);
+  const refText = ref !== undefined ? ` The paired reference moves them by ${fmt(ref, 4)}.` : '';
+  const figures = `IF-direct moves the users who share the forgotten items (hop 2) by ${fmt(a, 4)} on average${off(a)}; IFRU by ${fmt(b, 4)}${off(b)}.${refText}`;
+  if (gap < 0.1) return `Here the spillover term barely matters (${pct(gap)} apart at hop 2): ${figures} Another user may show it more.`;
+  return `Here the spillover term matters: ${figures}`;
+}
