@@ -52,11 +52,14 @@ describe('captions', () => {
   });
 
   it('says a method that pushed the forgotten items like Retrain forgot, and shows measured speed and fidelity fields', () => {
-    const good = method({ label: 'Good', ms: 5, speedup: 200, forgetMeanRank: 450, firstRequestMs: 50, speedupFirst: 20, epochEquivalents: 0.25, paramRelErr: 0.3, paramCos: 0.95 });
+    const good = method({ label: 'Good', ms: 5, speedup: 200, forgetMeanRank: 450, firstRequestMs: 50, speedupFirst: 20, epochEquivalentsFirst: 0.25, paramRelErr: 0.3, paramCos: 0.95 });
     const line = headlineLine('good', good, { ...ctx, baselines: [{ label: 'graph-only', paramRelErr: 1 }, { label: 'random', paramRelErr: 1.4 }] });
     expect(line.forgotten).toBe(true);
     expect(line.forgot).toMatch(/^forgot: .*90% of Retrain's push/);
-    expect(line.time).toBe("50 ms for a first request, the model's cache included, 20× faster than Retrain; 5 ms once cached, 200×; 0.25 training epochs' worth");
+    expect(line.time).toBe("50 ms on a first request, the model's one-off cache included, 20× faster than Retrain, 0.25 epochs of the original training; 5 ms once cached, 200×");
+    // A method that reads no cache: its first request is its request.
+    const plain = headlineLine('finetune', method({ ms: 300, speedup: 3.3, firstRequestMs: 300, epochEquivalents: 6 }), ctx);
+    expect(plain.time).toBe('300 ms (the whole request), 3× faster than Retrain, 6.0 epochs of the original training');
     expect(line.fidelity).toBe('parameter error 0.30 of the reference\'s change, cosine 0.95 (baselines: graph-only 1.00, random 1.40)');
   });
 
