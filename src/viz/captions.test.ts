@@ -60,7 +60,7 @@ describe('captions', () => {
     // A method that reads no cache: its first request is its request.
     const plain = headlineLine('finetune', method({ ms: 300, speedup: 3.3, firstRequestMs: 300, epochEquivalents: 6 }), ctx);
     expect(plain.time).toBe('300 ms (the whole request), 3× faster than Retrain, 6.0 epochs of the original training');
-    expect(line.fidelity).toBe('parameter error 0.30 of the reference\'s change, cosine 0.95 (baselines: graph-only 1.00, random 1.40)');
+    expect(line.fidelity).toBe('closeness to the reference: parameter error 0.30, cosine 0.95 (baselines: graph-only 1.00, random 1.40)');
   });
 
   it('without Retrain there is no verdict', () => {

@@ -86,7 +86,7 @@ function timePart(m: HeadlineMethod, ctx: HeadlineContext, isRetrain: boolean): 
 
 function fidelityPart(m: HeadlineMethod, ctx: HeadlineContext): string {
   if (m.paramRelErr === undefined || !Number.isFinite(m.paramRelErr)) return 'closeness to the reference: not measured in this run';
-  const bits = [`parameter error ${fmt(m.paramRelErr, 2)} of the reference's change`];
+  const bits = [`closeness to the reference: parameter error ${fmt(m.paramRelErr, 2)}`];
   if (m.paramCos !== undefined && Number.isFinite(m.paramCos)) bits.push(`cosine ${fmt(m.paramCos, 2)}`);
   if (m.scoreRelErr !== undefined && Number.isFinite(m.scoreRelErr)) bits.push(`score error ${fmt(m.scoreRelErr, 2)}`);
   const base = (ctx.baselines ?? []).filter((b) => b.paramRelErr !== undefined && Number.isFinite(b.paramRelErr));

@@ -57,8 +57,23 @@ export function Explorer() {
   const colourSeries = series === 'reference' || result.movement[series] ? series : result.reference ? 'reference' : result.methods[0].name;
   const arrows = result.arrows.after[arrowMethod] ? arrowMethod : result.methods[result.methods.length - 1].name;
   const { report } = result;
-  const ctx: HeadlineContext = { retrain: report.methods.retrain, original: report.original, prepMs: report.prepMs };
-  const lines = result.methods.map((m) => ({ name: m.name, ...headlineLine(m.name, report.methods[m.name], ctx) }));
+  const base = report.reference?.baselines;
+  const ctx: HeadlineContext = {
+    retrain: report.methods.retrain,
+    original: report.original,
+    prepMs: report.prepMs,
+    baselines: base
+      ? [
+          { label: 'no update (graph only)', paramRelErr: base.graphOnly.fidelity.paramRelErr },
+          { label: 'random', paramRelErr: base.random.fidelity.paramRelErr },
+          { label: 'oracle-scaled gradient', paramRelErr: base.scaledGradient.fidelity.paramRelErr },
+        ]
+      : undefined,
+  };
+  const lines = result.methods.map((m) => {
+    const r = report.methods[m.name];
+    return { name: m.name, ...headlineLine(m.name, { ...r, ...r.fidelity }, ctx) };
+  });
   const exportJson = () =>
     download(
       'unlearning-result.json',

@@ -391,7 +391,8 @@ export async function runUnlearning(
     if (removed.has(topUser)) {
       const after: Record<string, { E: Float32Array; before?: Float32Array }> = {};
       for (const name of names) after[name] = { E: Eafter[name] };
-      if (reference) after.reference = { E: reference.EDr, before: reference.ED };
+      // The paired reference's propagated model after the deletion, against the original (its own start).
+      if (fid) after.reference = { E: fid.refE };
       detail.neighbours = affectedNeighbours({
         ...hood,
         nUsers: ds.nUsers,
