@@ -22,17 +22,17 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
 import { buildDataset, generateSynthetic } from '../src/core/data';
-import { trainEmbeddings, trainLightGCN } from '../src/core/train';
+import { Session } from '../src/core/session';
+import { trainLightGCN } from '../src/core/train';
 import { DEFAULT_LIGHTGCN, type Dataset, type Graph, type LightGCNConfig } from '../src/core/types';
 import { SYNTHETIC_PRESETS, type SyntheticConfig } from '../src/core/data/generate';
 import {
+  DEFAULT_METHODS,
   DEFAULT_UNLEARN_OPTIONS,
   influenceUnlearn,
   methodByName,
   prepareRequest,
   prepareUnlearning,
-  runUnlearning,
-  warmUpInfluence,
   type ForgetRequest,
   type UnlearnOptions,
 } from '../src/core/unlearn';
@@ -249,8 +249,12 @@ async function main(): Promise<void> {
   const demo = preset === 'synthetic-small' ? { lr: 0.01, batch: 1024 } : {};
   const cfg: LightGCNConfig = { ...DEFAULT_LIGHTGCN, ...demo, epochs: Number(values.epochs), seed, evalEvery: 0 };
 
+  // The experiment runs through the same Session as the CLI and the worker; only the timing loops
+  // and the sweep build caches of their own, to measure them.
+  const session = new Session();
+  session.setDataset(ds);
   let t0 = performance.now();
-  const result = await trainLightGCN(ds, cfg);
+  const result = await session.train(cfg);
   const trainMs = performance.now() - t0;
   const trained = { E0: result.E0, graph: result.graph, epochMs: result.msPerEpochMean };
 
@@ -264,34 +268,34 @@ async function main(): Promise<void> {
 
   // The very first request of this process: the cache and IFRU with nothing compiled yet (what the
   // warm-up below takes out of the app's first request, measured here once).
-  const prep = await prepareUnlearning(ds, trained, cfg);
-  const coldReq = prepareRequest(prep, requests[0][1]);
-  const cold = await methodByName('ifru').run({ prep, req: coldReq, options: DEFAULT_UNLEARN_OPTIONS });
+  const coldPrep = await prepareUnlearning(ds, trained, cfg);
+  const coldReq = prepareRequest(coldPrep, requests[0][1]);
+  const cold = await methodByName('ifru').run({ prep: coldPrep, req: coldReq, options: DEFAULT_UNLEARN_OPTIONS });
   coldReq.dispose();
-  const warmUpMs = await warmUpInfluence(prep);
+  coldPrep.dispose();
+  const prep = await session.prepare();
+  const warmUpMs = prep.warmUpMs;
   t0 = performance.now();
-  const noise = await trainEmbeddings(ds, { ...cfg, seed: seed + 1 });
+  await session.noiseFloor();
   emit({
     bench: 'unlearn-setup', data: preset, backend: tf.getBackend(), users: ds.nUsers, items: ds.nItems, train: ds.train.u.length,
     epochs: cfg.epochs, trainMs, epochMsMean: trained.epochMs, epochMsMedian: result.msPerEpochMedian,
     recall20: result.metrics.recall, ndcg20: result.metrics.ndcg,
     noiseFloorTrainMs: performance.now() - t0, prepMs: prep.ms, warmUpMs,
-    coldFirstRequestIfruMs: prep.ms + cold.ms, coldFirstRequestIfruEpochs: (prep.ms + cold.ms) / trained.epochMs,
+    coldFirstRequestIfruMs: coldPrep.ms + cold.ms, coldFirstRequestIfruEpochs: (coldPrep.ms + cold.ms) / trained.epochMs,
     defaults: DEFAULT_UNLEARN_OPTIONS, reference: DEFAULT_REFERENCE,
   });
 
   // Warm the JIT on other users so the first measured request is not charged for compilation:
   // V8 optimises a function only after several calls, and one request calls most of them once.
   for (let w = 1; w <= 4; w++) {
-    await runUnlearning(ds, trained, cfg, { kind: 'user', user: (user + w) % ds.nUsers }, {
-      prep, methods: ['if', 'ifru', 'ifru-pruned'], reference: false, noiseFloor: false,
-    });
+    await session.forget({ kind: 'user', user: (user + w) % ds.nUsers }, ['if', 'ifru', 'ifru-pruned'], { reference: false, noiseFloor: false });
   }
 
 
   const goals: Record<string, Record<string, { first: number; warm: number }>> = {};
   for (const [name, request] of requests) {
-    const { report } = await runUnlearning(ds, trained, cfg, request, { prep, noiseE0: noise.E0 });
+    const { report } = await session.forget(request, [...DEFAULT_METHODS]);
     for (const [method, m] of Object.entries(report.methods)) {
       emit({
         bench: 'unlearn', request: name, user: ds.userIds[user], forgotten: report.forgotten, method,
@@ -318,7 +322,7 @@ async function main(): Promise<void> {
       ifruWarmEpochs: g.ifru.warm, prunedWarmEpochs: g['ifru-pruned'].warm,
     });
   }
-  prep.dispose();
+  session.dispose();
 }
 
 main().catch((e) => {

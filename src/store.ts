@@ -21,7 +21,7 @@ import type {
   TransformerUnlearningReport,
 } from '../workers/protocol';
 import { runnable, parseForget } from './forgetSpec';
-import { DEFAULT_LIGHTGCN } from './core/types';
+import { DEFAULT_LIGHTGCN, isCancelled } from './core/types';
 import { DEFAULT_EXPERIMENT, fromHash, toHash, type Experiment } from './experiment';
 import { describeFile, fileDataId, hashFile, keepFile, keptFile, parseFileDataId, type FileRef } from './fileStore';
 
@@ -213,7 +213,7 @@ export const useStore = create<State>((set, get, api) => {
       return true;
     } catch (err) {
       // The data set already loaded stays: the worker only replaces it after a complete, valid load.
-      if (message(err) === 'cancelled') get().notify({ kind: 'info', text: 'Loading cancelled; the data set loaded before stays.' });
+      if (isCancelled(err)) get().notify({ kind: 'info', text: 'Loading cancelled; the data set loaded before stays.' });
       else get().notify({ kind: 'error', text: message(err) });
       return false;
     } finally {
@@ -325,13 +325,11 @@ export const useStore = create<State>((set, get, api) => {
             }
           }),
         );
-        if (summary.cancelled) get().notify({ kind: 'info', text: 'Training cancelled.' });
-        else {
-          set({ summary });
-          await afterTrained();
-        }
+        set({ summary });
+        await afterTrained();
       } catch (err) {
-        get().notify({ kind: 'error', text: `Training failed: ${message(err)}` });
+        if (isCancelled(err)) get().notify({ kind: 'info', text: 'Training cancelled.' });
+        else get().notify({ kind: 'error', text: `Training failed: ${message(err)}` });
       } finally {
         set({ phase: 'idle' });
       }
@@ -362,7 +360,7 @@ export const useStore = create<State>((set, get, api) => {
         );
         set({ result });
       } catch (err) {
-        if (message(err) === 'cancelled') get().notify({ kind: 'info', text: 'Unlearning cancelled.' });
+        if (isCancelled(err)) get().notify({ kind: 'info', text: 'Unlearning cancelled.' });
         else get().notify({ kind: 'error', text: `Unlearning failed: ${message(err)}` });
       } finally {
         set({ phase: 'idle' });
@@ -383,7 +381,7 @@ export const useStore = create<State>((set, get, api) => {
         );
         set({ transformer });
       } catch (err) {
-        if (message(err) === 'cancelled') get().notify({ kind: 'info', text: 'Transformer run cancelled.' });
+        if (isCancelled(err)) get().notify({ kind: 'info', text: 'Transformer run cancelled.' });
         else get().notify({ kind: 'error', text: `Transformer run failed: ${message(err)}` });
       } finally {
         set({ phase: 'idle', transformerProgress: null });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { Engine } from './engine';
-import { DEFAULT_LIGHTGCN } from '../src/core/types';
+import { DEFAULT_LIGHTGCN, isCancelled } from '../src/core/types';
 
 function ratingsFile(name: string, users: number, perUser: number): File {
   const lines = ['userId,movieId,rating,timestamp'];
@@ -28,7 +28,6 @@ describe('Engine (the worker behind comlink)', () => {
     const epochs: number[] = [];
     const summary = await engine.train(cfg, (e) => e.type === 'epoch' && epochs.push(e.report.epoch));
     expect(epochs).toEqual([1, 2, 3]);
-    expect(summary.cancelled).toBe(false);
     expect(summary.metrics.recall).toBeGreaterThan(0);
 
     const map = await engine.map();
@@ -46,11 +45,18 @@ describe('Engine (the worker behind comlink)', () => {
     const engine = new Engine();
     await engine.init('cpu');
     await engine.loadFile(ratingsFile('ratings.csv', 30, 12), opts);
+    const trained = await engine.train(cfg);
+    const epochs: number[] = [];
     const run = engine.train({ ...cfg, epochs: 200 }, (e) => {
+      if (e.type === 'epoch') epochs.push(e.report.epoch);
       if (e.type === 'epoch' && e.report.epoch === 2) engine.cancel();
     });
-    const summary = await run;
-    expect(summary.cancelled).toBe(true);
+    // A cancel is an error that says so (isCancelled), never a summary of a model that was not trained.
+    const err = await run.then(() => null, (e: unknown) => e);
+    expect(isCancelled(err)).toBe(true);
+    expect(epochs).toEqual([1, 2]);
+    // The model trained before stays.
+    expect(engine.session.trained.cfg.epochs).toBe(trained.epochs);
   }, 60_000);
 });
 

@@ -8,8 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { parseCommand, UsageError, type Command } from './args';
 import { loadData } from './load';
-import { selectBackend, benchmarkBackends } from '../core/backend';
-import { trainLightGCN } from '../core/train';
+import { chooseBackend } from '../core/backend';
+import { Session } from '../core/session';
 import { DataError } from '../core/data';
 import { DEFAULT_METHODS } from '../core/unlearn/defaults';
 import { METHOD_NAMES } from '../core/unlearn/registry';
@@ -28,30 +28,31 @@ const log = (quiet: boolean) => (msg: string) => {
 };
 
 /** Node has cpu and wasm: both use the same JS SpMM kernels, so measure and take the faster. */
-async function chooseBackend(cmd: Command, say: (m: string) => void): Promise<string> {
-  if (cmd.backend) {
-    const sel = await selectBackend([cmd.backend]);
-    if (sel.backend !== cmd.backend) throw new UsageError(`backend ${cmd.backend} is not available: ${sel.reason}`);
-    return sel.backend;
+async function backendFor(cmd: Command, say: (m: string) => void): Promise<string> {
+  try {
+    const info = await chooseBackend(cmd.backend, ['wasm', 'cpu'], true);
+    say(`backend ${info.reason}`);
+    return info.backend;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
-  const bench = await benchmarkBackends(['wasm', 'cpu']);
-  const sel = await selectBackend(bench.fastest ? [bench.fastest] : ['wasm', 'cpu']);
-  say(`backend ${sel.backend}: ${bench.reason}`);
-  return sel.backend;
 }
 
-async function train(cmd: Command): Promise<Record<string, unknown>> {
-  const say = log(cmd.quiet);
-  if (!cmd.data) throw new UsageError('train needs --data FILE');
-  const { dataset, stats } = await loadData(cmd.data, { threshold: cmd.threshold, kCore: cmd.kCore, testFraction: cmd.testFraction, seed: cmd.cfg.seed });
-  for (const note of stats.notes) say(note);
-  const backend = await chooseBackend(cmd, say);
+/** Loads --data into a new session and picks the backend: what every command starts with. */
+async function open(cmd: Command, say: (m: string) => void): Promise<{ session: Session; backend: string }> {
+  if (!cmd.data) throw new UsageError(`${cmd.command} needs --data FILE`);
+  const session = new Session();
+  const summary = await loadData(session, cmd.data, { threshold: cmd.threshold, kCore: cmd.kCore, testFraction: cmd.testFraction, seed: cmd.cfg.seed });
+  for (const note of summary.notes) say(note);
+  return { session, backend: await backendFor(cmd, say) };
+}
+
+async function train(cmd: Command, session: Session, backend: string, say: (m: string) => void): Promise<Record<string, unknown>> {
+  const dataset = session.dataset;
   const cfg = { ...cmd.cfg };
-  const result = await trainLightGCN(dataset, cfg, {
-    onEpoch: (r) => {
-      const m = r.metrics ? ` recall@20 ${r.metrics.recall.toFixed(4)} ndcg@20 ${r.metrics.ndcg.toFixed(4)}` : '';
-      say(`epoch ${r.epoch}/${r.epochs} loss ${r.loss.toFixed(4)} ${r.ms.toFixed(0)} ms${m}`);
-    },
+  const result = await session.train(cfg, (r) => {
+    const m = r.metrics ? ` recall@20 ${r.metrics.recall.toFixed(4)} ndcg@20 ${r.metrics.ndcg.toFixed(4)}` : '';
+    say(`epoch ${r.epoch}/${r.epochs} loss ${r.loss.toFixed(4)} ${r.ms.toFixed(0)} ms${m}`);
   });
   return {
     command: 'train',
@@ -85,10 +86,12 @@ async function main(argv: string[]): Promise<number> {
     return cmd.help ? 0 : 2;
   }
   try {
-    let out: Record<string, unknown>;
-    if (cmd.command === 'train') out = await train(cmd);
-    else if (cmd.command === 'unlearn') out = await (await import('./unlearn')).unlearnCommand(cmd, log(cmd.quiet), chooseBackend);
-    else throw new UsageError(`unknown command "${cmd.command}"`);
+    if (cmd.command !== 'train' && cmd.command !== 'unlearn') throw new UsageError(`unknown command "${cmd.command}"`);
+    if (cmd.command === 'unlearn' && !cmd.forget) throw new UsageError('unlearn needs --forget user:ID|items:USER:ITEM,ITEM|random:FRACTION');
+    const say = log(cmd.quiet);
+    const { session, backend } = await open(cmd, say);
+    const out =
+      cmd.command === 'train' ? await train(cmd, session, backend, say) : await (await import('./unlearn')).unlearnCommand(cmd, session, backend, say);
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return 0;
   } catch (err) {

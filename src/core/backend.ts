@@ -22,7 +22,9 @@ import {
   type GraphTensors,
 } from './spmm';
 
-export const DEFAULT_BACKEND_ORDER = ['webgpu', 'wasm', 'webgl', 'cpu'];
+import { DEFAULT_BACKEND_ORDER } from './backendOrder';
+
+export { DEFAULT_BACKEND_ORDER };
 
 export interface BackendAttempt {
   name: string;
@@ -35,6 +37,12 @@ export interface BackendSelection {
   backend: string;
   reason: string;
   tried: BackendAttempt[];
+}
+
+/** The backend that runs and why (the UI's badge, the CLI's log line). */
+export interface BackendInfo extends BackendSelection {
+  /** Adapter description where webgpu initialised (e.g. "google swiftshader"). */
+  adapter?: string;
 }
 
 function close(got: ArrayLike<number>, want: ArrayLike<number>, tol: number): boolean {
@@ -247,6 +255,31 @@ export async function benchmarkBackends(
         : `${r.name} ${r.msPerStep.toFixed(1)} ms/step (${r.msPerSpmm!.toFixed(1)} ms/SpMM)`;
   const reason = best ? `${best.name} is fastest: ${results.map(describe).join(', ')}` : 'no backend passed the self-check';
   return { fastest: best?.name ?? null, reason, results };
+}
+
+/**
+ * The one backend choice of the worker and the CLI. `forced`: that backend, else the first of `order`
+ * that passes the self-check (`strict`: no other — the CLI's --backend). Otherwise ("auto"): a
+ * training step is timed on each backend of `order` and the fastest runs; without a GPU, WebGPU is
+ * emulated and slower than the CPU kernels.
+ */
+export async function chooseBackend(
+  forced: string | undefined,
+  order: string[] = DEFAULT_BACKEND_ORDER,
+  strict = false,
+): Promise<BackendInfo> {
+  if (forced) {
+    const sel = await selectBackend(strict ? [forced] : [forced, ...order]);
+    if (strict && sel.backend !== forced) throw new Error(`backend ${forced} is not available: ${sel.reason}`);
+    return { ...sel, reason: sel.backend === forced ? `${forced}: chosen by you` : sel.reason };
+  }
+  const bench = await benchmarkBackends(order);
+  const sel = await selectBackend(bench.fastest ? [bench.fastest, ...order] : order);
+  return {
+    backend: sel.backend,
+    reason: bench.fastest === sel.backend ? `auto: ${bench.reason}` : sel.reason,
+    tried: bench.results.map((r) => ({ name: r.name, ok: r.ok, ms: r.msPerSpmm, error: r.error })),
+  };
 }
 
 /** Median wall time of f() including read-back of its result; the first run only warms up. */

@@ -91,6 +91,16 @@ export class CancelledError extends Error {
   }
 }
 
+/** A cancelled run, also after the error crossed a worker boundary (which keeps only its name and message). */
+export function isCancelled(err: unknown): boolean {
+  return err instanceof CancelledError || (typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'CancelledError');
+}
+
+/** A token the caller can flip. */
+export class CancelFlag implements CancelToken {
+  cancelled = false;
+}
+
 export function throwIfCancelled(token?: CancelToken): void {
   if (token?.cancelled) throw new CancelledError();
 }

@@ -287,8 +287,8 @@ export async function influenceUnlearn(
       maxIter: options.cgIters,
       tol: options.cgTol,
       token: ctx.token,
-      onIter: (it, res) =>
-        ctx.onProgress?.({ stage: 'cg', fraction: it / options.cgIters, message: `CG ${it}: residual ${res.toExponential(2)}` }),
+      onIter: (it) =>
+        ctx.onProgress?.({ stage: 'cg', fraction: it / options.cgIters, message: `solving for the update, step ${it} of ${options.cgIters}` }),
     });
   } finally {
     H.dispose();

@@ -35,7 +35,7 @@ import { resolveDamping } from './influence';
 import { CONVERGED_REFERENCE, DEFAULT_REFERENCE, proximalReference, type ReferenceKind, type ReferenceOptions, type ReferenceRun } from './proximal';
 import { DEFAULT_METHODS } from './defaults';
 import { methodByName, REGISTRY } from './registry';
-import { describeRequest, type ForgetRequest } from '../common/request';
+import { describeRequest, type ForgetRequest, type ForgetSplit } from '../common/request';
 import { affectedNeighbours, type AffectedNeighbour } from './affectedNeighbours';
 
 /**
@@ -67,7 +67,8 @@ export interface RunOptions extends Partial<UnlearnOptions> {
   reference?: Partial<Omit<ReferenceOptions, 'token' | 'onProgress'>> | false;
   /** Noise floor: a scratch retrain on the full data with seed + 1 (trained here unless given). */
   noiseFloor?: boolean;
-  noiseE0?: Float32Array;
+  /** The noise floor's model, or where to get it (asked for after the methods and the reference). */
+  noiseE0?: Float32Array | (() => Promise<Float32Array>);
   /** Reuse an UnlearnPrep of the same model (it is not disposed here). */
   prep?: UnlearnPrep;
   token?: CancelToken;
@@ -175,6 +176,11 @@ export interface UnlearnRun {
   detail: UnlearnDetail;
   /** Unlearned layer-0 embeddings per method. */
   models: Record<string, Float32Array>;
+  /** What the views need, so nothing is recomputed after the run: each method's model propagated
+   *  over Â', the split and Â' itself. */
+  propagated: Record<string, Float32Array>;
+  split: ForgetSplit;
+  graphNew: Graph;
 }
 
 /**
@@ -260,13 +266,14 @@ export async function runUnlearning(
         ...(opts.reference ?? {}),
         mu,
         token: opts.token,
-        onProgress: (fraction, message) => progress?.({ stage: 'reference', fraction, message }),
+        onProgress: (fraction) => progress?.({ stage: 'reference', fraction, message: 'the reference: the trained model optimised with and without the data' }),
       });
     }
 
     let noiseE: Float32Array | null = null;
-    let noiseE0 = opts.noiseE0;
+    let noiseE0: Float32Array | undefined;
     if (opts.noiseE0 || opts.noiseFloor !== false) {
+      noiseE0 = typeof opts.noiseE0 === 'function' ? await opts.noiseE0() : opts.noiseE0;
       if (!noiseE0) {
         progress?.({ stage: 'noise floor', fraction: 0 });
         noiseE0 = (await trainEmbeddings(ds, { ...cfg, seed: cfg.seed + 1, evalEvery: 0 }, { token: opts.token })).E0;
@@ -408,7 +415,7 @@ export async function runUnlearning(
     }
     const models: Record<string, Float32Array> = {};
     for (const name of names) models[name] = results[name].E0;
-    return { report, detail, models };
+    return { report, detail, models, propagated: Eafter, split, graphNew };
   } finally {
     req.dispose();
     if (!opts.prep) prep.dispose();

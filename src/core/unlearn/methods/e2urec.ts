@@ -21,7 +21,7 @@ export function makeE2URecMethod(opts: Partial<E2URecLightGCNOptions> = {}): Unl
       const r = await e2urecLightGCN({ E0: prep.theta, dim: prep.cfg.dim, layers: prep.cfg.layers }, prep.ds, req.split, o, {
         token: ctx.token,
         graphs: { old: prep.gtOld, new: req.gtNew },
-        onStep: (s) => ctx.onProgress?.({ stage: 'e2urec', fraction: (s.step + 1) / s.steps }),
+        onStep: (s) => ctx.onProgress?.({ stage: 'e2urec', fraction: (s.step + 1) / s.steps, message: `training the LoRA student, step ${s.step + 1} of ${s.steps}` }),
       });
       const last = r.history[r.history.length - 1];
       const notes = [

@@ -17,7 +17,7 @@ export const finetune: UnlearningMethod = {
       token: ctx.token,
       init: prep.theta,
       graph: req.graphNew,
-      onEpoch: (e) => ctx.onProgress?.({ stage: 'finetune', fraction: e.epoch / e.epochs, message: `epoch ${e.epoch}/${e.epochs}` }),
+      onEpoch: (e) => ctx.onProgress?.({ stage: 'finetune', fraction: e.epoch / e.epochs, message: `training on the remaining data, epoch ${e.epoch} of ${e.epochs}` }),
     });
     const notes = [`${options.finetuneEpochs} epoch(s) on D_r from the original model`];
     resetRemovedUsers(ctx, r.E0, notes);

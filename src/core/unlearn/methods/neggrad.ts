@@ -48,7 +48,7 @@ export const neggrad: UnlearningMethod = {
           }, false, [theta]);
         });
         batch.dispose();
-        ctx.onProgress?.({ stage: 'neggrad', fraction: (step + 1) / options.neggradSteps });
+        ctx.onProgress?.({ stage: 'neggrad', fraction: (step + 1) / options.neggradSteps, message: `pushing the forgotten data away, step ${step + 1} of ${options.neggradSteps}` });
         await pause();
       }
       const E0 = Float32Array.from((await theta.data()) as Float32Array);

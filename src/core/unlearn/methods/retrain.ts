@@ -15,7 +15,7 @@ export const retrain: UnlearningMethod = {
     const t0 = performance.now();
     const r = await trainEmbeddings(req.dsR, { ...prep.cfg, evalEvery: 0 }, {
       token: ctx.token,
-      onEpoch: (e) => ctx.onProgress?.({ stage: 'retrain', fraction: e.epoch / e.epochs, message: `epoch ${e.epoch}/${e.epochs}` }),
+      onEpoch: (e) => ctx.onProgress?.({ stage: 'retrain', fraction: e.epoch / e.epochs, message: `training from scratch without the data, epoch ${e.epoch} of ${e.epochs}` }),
     });
     return {
       E0: r.E0,
