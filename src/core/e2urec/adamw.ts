@@ -38,6 +38,14 @@ export class AdamW {
 
   /** One step on the gradient of `loss` w.r.t. the variables; returns the loss before the step. */
   async minimize(loss: () => tf.Scalar): Promise<number> {
+    const value = this.step(loss);
+    const out = (await value.data())[0];
+    value.dispose();
+    return out;
+  }
+
+  /** One update, without a readback: returns the loss as a scalar tensor (the caller disposes it). */
+  step(loss: () => tf.Scalar): tf.Scalar {
     const { value, grads } = tf.variableGrads(loss, this.vars);
     this.t++;
     const c1 = 1 - Math.pow(this.beta1, this.t);
@@ -54,9 +62,7 @@ export class AdamW {
       });
     });
     tf.dispose(grads);
-    const out = (await value.data())[0];
-    value.dispose();
-    return out;
+    return value;
   }
 
   dispose(): void {

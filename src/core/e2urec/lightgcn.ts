@@ -23,7 +23,7 @@ import { bceWithLogits } from '../common/losses';
 import { ctrMetrics, type CtrMetrics } from '../common/ctr';
 import { createEmbeddingLora, disposeEmbeddingLora, embeddingLoraParams, mergeEmbeddingLora } from './lora';
 import { labelledPairs, makeCycler, pairSet, sampleNegative } from '../common/sampling';
-import { DEFAULT_E2UREC, e2urecTrain, type E2URecOptions, type E2URecStep, type E2URecTask } from './train';
+import { DEFAULT_E2UREC, e2urecTrain, type E2URecOptions, type E2URecProgress, type E2URecStep, type E2URecTask } from './train';
 
 /** A trained LightGCN: layer-0 embeddings (users first, then items) and its shape. */
 export interface LightGCNWeights {
@@ -177,7 +177,7 @@ export async function e2urecLightGCN(
   opts: Partial<E2URecLightGCNOptions> = {},
   run: {
     token?: CancelToken;
-    onStep?: (s: E2URecStep) => void;
+    onStep?: (s: E2URecProgress) => void;
     /** Â of D and Â' of D_r, already on the backend (not disposed here). */
     graphs?: { old: GraphTensors; new: GraphTensors };
   } = {},

@@ -66,12 +66,23 @@ export interface E2URecStep {
   loss: number;
 }
 
-export interface E2URecRunOptions {
-  token?: CancelToken;
-  onStep?: (s: E2URecStep) => void;
+/** Where the schedule is (the loss values are read back once, at the end). */
+export interface E2URecProgress {
+  epoch: number;
+  step: number;
+  steps: number;
 }
 
-/** Runs the schedule, updating only `task.trainable`; returns one record per step. */
+export interface E2URecRunOptions {
+  token?: CancelToken;
+  onStep?: (s: E2URecProgress) => void;
+}
+
+/**
+ * Runs the schedule, updating only `task.trainable`; returns one record per step. Nothing is read
+ * back while it runs (on webgpu the steps queue on the GPU): every step's loss terms stay scalar
+ * tensors until one download after the last step.
+ */
 export async function e2urecTrain<B>(
   task: E2URecTask<B>,
   opts: E2URecOptions,
@@ -81,7 +92,8 @@ export async function e2urecTrain<B>(
   const optimizer = new AdamW(task.trainable, { lr: opts.lr, weightDecay: opts.weightDecay });
   const pause = makeYielder();
   const steps = opts.epochs * opts.stepsPerEpoch;
-  const history: E2URecStep[] = [];
+  // Per step: [loss, forget KL] or [loss, forget KL, retain KL, retain task loss], read at the end.
+  const pending: tf.Scalar[][] = [];
   try {
     for (let s = 0; s < steps; s++) {
       throwIfCancelled(run.token);
@@ -97,9 +109,8 @@ export async function e2urecTrain<B>(
       const rw = br ? task.weights(br) : null;
       const teacherR = br ? tf.tidy(() => task.originalLogits(br)) : null;
       const fixed = { fw, teacherF, rw, teacherR };
-      const parts: Pick<E2URecStep, 'forgetKl' | 'retainKl' | 'retainTask'> = { forgetKl: NaN, retainKl: null, retainTask: null };
       const terms: tf.Scalar[] = [];
-      const loss = await optimizer.minimize(() => {
+      const loss = optimizer.step(() => {
         const forgetKl = weightedMean(binaryKl(fixed.teacherF, task.studentLogits(bf)), fixed.fw);
         terms.push(tf.keep(forgetKl.clone()));
         if (!br || !fixed.teacherR) return forgetKl;
@@ -109,21 +120,36 @@ export async function e2urecTrain<B>(
         terms.push(tf.keep(retainKl.clone()), tf.keep(retainTask.clone()));
         return retainTask.add(retainKl).mul(opts.w).add(forgetKl.mul(1 - opts.w)) as tf.Scalar;
       });
-      const values = await Promise.all(terms.map((t) => t.data()));
-      tf.dispose(terms);
+      pending.push([loss, ...terms]);
       tf.dispose([fixed.fw, fixed.teacherF, fixed.rw, fixed.teacherR].filter((t): t is tf.Tensor1D => t !== null));
-      parts.forgetKl = values[0][0];
-      if (values.length > 1) {
-        parts.retainKl = values[1][0];
-        parts.retainTask = values[2][0];
-      }
-      const rec: E2URecStep = { epoch, step: s, steps, ...parts, loss };
-      history.push(rec);
-      run.onStep?.(rec);
+      run.onStep?.({ epoch, step: s, steps });
       await pause();
     }
+    const flat = pending.flat();
+    let values: ArrayLike<number> = [];
+    if (flat.length) {
+      const all = tf.stack(flat);
+      values = (await all.data()) as Float32Array;
+      all.dispose();
+    }
+    const history: E2URecStep[] = [];
+    let at = 0;
+    for (let s = 0; s < pending.length; s++) {
+      const k = pending[s].length;
+      history.push({
+        epoch: Math.floor(s / opts.stepsPerEpoch),
+        step: s,
+        steps,
+        loss: values[at],
+        forgetKl: values[at + 1],
+        retainKl: k > 2 ? values[at + 2] : null,
+        retainTask: k > 2 ? values[at + 3] : null,
+      });
+      at += k;
+    }
+    return history;
   } finally {
+    tf.dispose(pending.flat());
     optimizer.dispose();
   }
-  return history;
 }

@@ -4,7 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { makeCycler } from '../common/sampling';
-import { DEFAULT_E2UREC, e2urecTrain, type E2URecOptions, type E2URecStep, type E2URecTask } from '../e2urec/train';
+import { DEFAULT_E2UREC, e2urecTrain, type E2URecOptions, type E2URecProgress, type E2URecStep, type E2URecTask } from '../e2urec/train';
 import { makeRng } from '../rng';
 import type { CancelToken } from '../types';
 import {
@@ -60,7 +60,7 @@ export async function e2urecTransformer(
   retain: Windows,
   seen: Set<number>,
   opts: Partial<E2URecTransformerOptions> = {},
-  run: { token?: CancelToken; onStep?: (s: E2URecStep) => void } = {},
+  run: { token?: CancelToken; onStep?: (s: E2URecProgress) => void } = {},
 ): Promise<E2URecTransformerResult> {
   const o = { ...DEFAULT_E2UREC_TRANSFORMER, ...opts };
   if (forget.count === 0) throw new Error('e2urecTransformer: no forget window (nothing to forget)');

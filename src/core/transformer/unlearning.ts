@@ -151,7 +151,7 @@ const TRANSFORMER_REGISTRY = makeRegistry<TransformerUnlearningMethod>('transfor
       const r = await e2urecTransformer(ctx.original, ctx.wForget, ctx.wRemain, ctx.seen, { seed: ctx.cfg.seed, ...ctx.opts.e2urec }, {
         token: ctx.opts.token,
         onStep: (s) => {
-          if ((s.step + 1) % 10 === 0) ctx.progress((s.step + 1) / s.steps, `step ${s.step + 1}/${s.steps}, forget KL ${s.forgetKl.toFixed(4)}`);
+          if ((s.step + 1) % 10 === 0) ctx.progress((s.step + 1) / s.steps, `step ${s.step + 1}/${s.steps}`);
         },
       });
       try {
