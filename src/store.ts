@@ -19,6 +19,7 @@ import type {
   UnlearnProgress,
   UserList,
   TransformerUnlearningReport,
+  HorizonPoint,
 } from '../workers/protocol';
 import { runnable, parseForget } from './forgetSpec';
 import { DEFAULT_LIGHTGCN, isCancelled } from './core/types';
@@ -62,9 +63,13 @@ interface State {
   result: ExplorerResult | null;
   transformer: TransformerUnlearningReport | null;
   transformerProgress: UnlearnProgress | null;
+  /** The horizon sweep of the current result's request (computed on demand). */
+  horizon: { forget: string; points: HorizonPoint[] } | null;
+  horizonProgress: UnlearnProgress | null;
 
   init(): Promise<void>;
   runTransformer(epochs: number): Promise<void>;
+  runHorizon(): Promise<void>;
   setForget(spec: string): Promise<void>;
   unlearn(): Promise<void>;
   chooseBackend(choice: string): Promise<void>;
@@ -239,6 +244,8 @@ export const useStore = create<State>((set, get, api) => {
     result: null,
     transformer: null,
     transformerProgress: null,
+    horizon: null,
+    horizonProgress: null,
 
     async init() {
       const { experiment, problems } = fromHash(typeof window === 'undefined' ? '' : window.location.hash);
@@ -351,7 +358,7 @@ export const useStore = create<State>((set, get, api) => {
     async unlearn() {
       const { phase, experiment, summary } = get();
       if (phase !== 'idle' || !summary || !runnable(parseForget(experiment.forget))) return;
-      set({ phase: 'unlearning', unlearnProgress: {} });
+      set({ phase: 'unlearning', unlearnProgress: {}, horizon: null });
       try {
         const result = await engine().unlearn(
           experiment.forget,
@@ -385,6 +392,22 @@ export const useStore = create<State>((set, get, api) => {
         else get().notify({ kind: 'error', text: `Transformer run failed: ${message(err)}` });
       } finally {
         set({ phase: 'idle', transformerProgress: null });
+      }
+    },
+
+    async runHorizon() {
+      const { phase, experiment, result } = get();
+      if (phase !== 'idle' || !result) return;
+      const forget = experiment.forget;
+      set({ phase: 'unlearning', horizon: null, horizonProgress: { stage: 'horizon', fraction: 0 } });
+      try {
+        const points = await engine().horizon(forget, proxy((p: UnlearnProgress) => set({ horizonProgress: p })));
+        set({ horizon: { forget, points } });
+      } catch (err) {
+        if (isCancelled(err)) get().notify({ kind: 'info', text: 'Horizon sweep cancelled.' });
+        else get().notify({ kind: 'error', text: `Horizon sweep failed: ${message(err)}` });
+      } finally {
+        set({ phase: 'idle', horizonProgress: null });
       }
     },
 

@@ -33,6 +33,7 @@ const api: EngineApi = {
   userItems: (user) => engine.userItems(user),
   map: () => engine.map(),
   unlearn: (forget, methods, onProgress) => engine.unlearn(forget, methods, onProgress),
+  horizon: (forget, onProgress) => engine.horizon(forget, onProgress),
   restore: (cfg) => engine.restore(cfg),
   transformerUnlearn: (forget, methods, epochs, onProgress) => engine.transformerUnlearn(forget, methods, epochs, onProgress),
   loseDevice: () => engine.loseDevice(),

@@ -5,7 +5,7 @@ import type { BackendAttempt, BackendInfo } from '../src/core/backend';
 import type { DataOptions, DatasetSummary, MapData, SessionProgress, UserList } from '../src/core/session';
 import type { ExplorerView, MovementSeries, NeighbourTop } from '../src/core/explorerView';
 import type { EpochReport, LightGCNConfig, Metrics } from '../src/core/types';
-import type { MethodInfo } from '../src/core/unlearn';
+import type { HorizonPoint, MethodInfo } from '../src/core/unlearn';
 import type { TransformerUnlearningReport } from '../src/core/transformer';
 
 export type { MethodInfo, TransformerUnlearningReport };
@@ -63,6 +63,9 @@ export interface EngineApi {
   userItems(user: string): Promise<string[]>;
   map(): Promise<MapData>;
   unlearn(forget: string, methods: string[], onProgress?: (p: UnlearnProgress) => void): Promise<ExplorerResult>;
+  /** Fidelity of IF, IFRU, IFRU (fast Hessian) and the baselines against the proximal reference, for
+   *  μ from 1e-3 to 1e-6 (the methods' damping = the reference's μ); cancel() stops it. */
+  horizon(forget: string, onProgress?: (p: UnlearnProgress) => void): Promise<HorizonPoint[]>;
   /** The small transformer recommender: trains it, then Retrain / Fine-tune / NegGrad / E2URec on it. */
   transformerUnlearn(forget: string, methods: string[], epochs: number, onProgress?: (p: UnlearnProgress) => void): Promise<TransformerUnlearningReport>;
   /** Restores a model trained earlier with this data set and config from IndexedDB (no retraining). */
@@ -71,4 +74,4 @@ export interface EngineApi {
   loseDevice(): Promise<boolean>;
 }
 
-export type { EpochReport, LightGCNConfig, Metrics };
+export type { EpochReport, LightGCNConfig, Metrics, HorizonPoint };

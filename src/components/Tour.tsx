@@ -50,7 +50,7 @@ export function Tour() {
       run: pick,
     },
     { title: 'Forget them', text: 'Retrain starts from scratch without their data. IFRU instead estimates the change with influence functions: compare the times.', action: 'Forget now', run: () => void unlearn() },
-    { title: 'Read the spillover chart', text: `Deleting one user moves their items, the users who share those items, and further out. Colour the graph by the paired reference, then by IFRU and IF-direct: IFRU includes the spillover term. ${spillover}`, action: '', run: () => document.querySelector('[data-testid=fig-neighbourhood]')?.scrollIntoView({ behavior: 'smooth' }) },
+    { title: 'Read the spillover chart', text: `Deleting one user moves their items, the users who share those items, and further out. Colour the graph by the proximal reference, then by IFRU and IF-direct: IFRU includes the spillover term. ${spillover}`, action: '', run: () => document.querySelector('[data-testid=fig-neighbourhood]')?.scrollIntoView({ behavior: 'smooth' }) },
   ];
   const s = steps[step];
   return (

@@ -13,13 +13,17 @@ import { trainEmbeddings, trainLightGCN, type TrainOptions, type TrainResult } f
 import { buildGraph } from './graph';
 import { CancelFlag, throwIfCancelled, type CancelToken, type Dataset, type Graph, type LightGCNConfig } from './types';
 import {
+  DEFAULT_UNLEARN_OPTIONS,
+  horizon,
   methodByName,
   methodInfo,
   parseForgetSpec,
+  prepareRequest,
   prepareUnlearning,
   runUnlearning,
   warmUpInfluence,
   type ForgetRequest,
+  type HorizonPoint,
   type RunOptions,
   type UnlearnOptions,
   type UnlearnPrep,
@@ -281,6 +285,25 @@ export class Session {
     const run = await this.forget(request, methods, opts);
     const m = this.trained;
     return explorerView(this.dataset, { graph: m.graph, layers: m.cfg.layers, seed: m.cfg.seed, propagated: this.propagated(), pca: this.pca() }, methods.map((x) => methodInfo(methodByName(x))), run);
+  }
+
+  /**
+   * The horizon lesson for `request`: IF, IFRU, IFRU (fast Hessian) and the baselines against the
+   * proximal reference at each μ from 1e-3 to 1e-6 (unlearn/horizon.ts); cancel() stops it.
+   */
+  async horizon(request: ForgetRequest | string, onProgress?: (p: SessionProgress) => void): Promise<HorizonPoint[]> {
+    const token = this.begin();
+    const prep = await this.prepare(onProgress);
+    const req = prepareRequest(prep, typeof request === 'string' ? this.request(request) : request);
+    try {
+      return await horizon(prep, req, {
+        options: DEFAULT_UNLEARN_OPTIONS,
+        token,
+        onProgress: (fraction, message) => onProgress?.({ stage: 'horizon', fraction, message }),
+      });
+    } finally {
+      req.dispose();
+    }
   }
 
   /** The small transformer recommender trained on the same data, then unlearned with `methods`. */

@@ -4,6 +4,7 @@ import { download, toCsv } from '../../viz/export';
 import { fmt } from '../../viz/stats';
 import { headlineLine, type HeadlineContext } from '../../viz/captions';
 import { EmbeddingMap } from './EmbeddingMap';
+import { FidelityChart, HorizonChart } from './FidelityCharts';
 import { NeighbourhoodGraph } from './NeighbourhoodGraph';
 import { HopChart, MetricsChart, MovementScatter, ScratchLesson, TopLists } from './charts';
 import { TransformerPanel } from './TransformerPanel';
@@ -123,10 +124,12 @@ export function Explorer() {
       <div className="figure-grid">
         <NeighbourhoodGraph result={result} series={colourSeries} onSeries={setSeries} />
         <EmbeddingMap series={arrows} onSeries={setArrowMethod} />
+        <FidelityChart result={result} />
         <HopChart result={result} />
         <MovementScatter result={result} />
         <MetricsChart result={result} />
         <TopLists result={result} />
+        <HorizonChart result={result} />
         <ScratchLesson result={result} />
         <TransformerPanel />
       </div>

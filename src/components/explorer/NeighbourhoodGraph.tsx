@@ -18,7 +18,7 @@ export function seriesNorms(result: ExplorerResult, series: string): Float32Arra
 export function NeighbourhoodGraph({ result, series, onSeries }: { result: ExplorerResult; series: string; onSeries: (s: string) => void }) {
   const { view } = result;
   const options = [
-    ...(result.reference ? [{ name: 'reference', label: 'Paired reference (retraining, noise removed)' }] : []),
+    ...(result.reference ? [{ name: 'reference', label: 'Proximal reference (retraining within μ)' }] : []),
     ...result.methods.filter((m) => m.name !== 'retrain'),
   ];
   // One colour scale for every series, so switching shows which moves more. Its top is the 95th

@@ -20,7 +20,7 @@ import { fmt, fmtMs } from '../../viz/stats';
 import { Figure } from './Figure';
 import { enteredCaption, forgottenCaption, type SeriesList } from '../../viz/captions';
 
-/** One colour per series everywhere: the paired reference is black, scratch retrain grey; each method
+/** One colour per series everywhere: the proximal reference is black, scratch retrain grey; each method
  *  brings its own colour. */
 const SERIES_COLOURS: Record<string, string> = { reference: '#000000', scratch: PALETTE.grey };
 const colour = (result: ExplorerResult, name: string) =>
@@ -31,7 +31,7 @@ function labelOf(result: ExplorerResult, name: string): string {
   return result.methods.find((m) => m.name === name)?.label ?? name;
 }
 
-/** c. Mean movement per hop, grouped by method, the paired reference beside them. */
+/** c. Mean movement per hop, grouped by method, the proximal reference beside them. */
 export function HopChart({ result }: { result: ExplorerResult }) {
   const ref = result.report.reference;
   const series = [...(ref ? ['reference'] : []), ...result.methods.map((m) => m.name).filter((m) => m !== 'retrain')];
@@ -43,7 +43,11 @@ export function HopChart({ result }: { result: ExplorerResult }) {
     return row;
   });
   return (
-    <Figure id="hops" title="Movement per hop" look="Bars as tall as the black reference bar mean the method moves the neighbourhood as much as retraining would; the effect fades with distance.">
+    <Figure
+      id="hops"
+      title="Movement per hop"
+      look="Bars as tall as the black reference bar mean the method moves the neighbourhood as much as the proximal reference (retraining within the trust region μ); the effect fades with distance. Height alone is weak evidence: read it with the fidelity figure."
+    >
       <ResponsiveContainer width="100%" height={260}>
         <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
@@ -52,7 +56,7 @@ export function HopChart({ result }: { result: ExplorerResult }) {
           <Tooltip formatter={num} />
           <Legend />
           {series.map((s) => (
-            <Bar key={s} dataKey={s} name={s === 'reference' ? 'Paired reference' : labelOf(result, s)} fill={colour(result, s)} isAnimationActive={false} />
+            <Bar key={s} dataKey={s} name={s === 'reference' ? 'Proximal reference' : labelOf(result, s)} fill={colour(result, s)} isAnimationActive={false} />
           ))}
         </BarChart>
       </ResponsiveContainer>
@@ -60,7 +64,7 @@ export function HopChart({ result }: { result: ExplorerResult }) {
   );
 }
 
-/** d. Per-node movement of a method against the paired reference. */
+/** d. Per-node movement of a method against the proximal reference. */
 export function MovementScatter({ result }: { result: ExplorerResult }) {
   const candidates = result.methods.map((m) => m.name).filter((m) => m !== 'retrain' && result.movement[m]);
   const [method, setMethod] = useState(candidates.includes('ifru') ? 'ifru' : candidates[0]);
@@ -83,8 +87,8 @@ export function MovementScatter({ result }: { result: ExplorerResult }) {
   return (
     <Figure
       id="scatter"
-      title="Per-node movement vs the paired reference"
-      look={`Points on the diagonal: the method moved each node as retraining would. Pearson r = ${fmt(m.movementPearson, 2)}, median cosine = ${fmt(m.movementCos, 2)}.`}
+      title="Per-node movement vs the proximal reference"
+      look={`Points on the diagonal: the method moved each node as the reference does. Its update's relative error is ${fmt(m.fidelity.paramRelErr, 2)} (cosine ${fmt(m.fidelity.paramCos, 2)}); median per-node cosine ${fmt(m.movementCos, 2)}. (The Pearson r of these norms, ${fmt(m.movementPearson, 2)}, is weak evidence: every method gets the graph change for free in it.)`}
       actions={
         <select aria-label="Method" value={method} onChange={(e) => setMethod(e.target.value)}>
           {candidates.map((c) => (
@@ -98,7 +102,7 @@ export function MovementScatter({ result }: { result: ExplorerResult }) {
       <ResponsiveContainer width="100%" height={280}>
         <ScatterChart margin={{ top: 8, right: 16, bottom: 20, left: 16 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis type="number" dataKey="x" name="reference" domain={[0, max]} tickFormatter={(v: number) => fmt(v, 3)} label={{ value: 'paired reference ‖Δe‖', position: 'insideBottom', offset: -10, fontSize: 11 }} />
+          <XAxis type="number" dataKey="x" name="reference" domain={[0, max]} tickFormatter={(v: number) => fmt(v, 3)} label={{ value: 'proximal reference ‖Δe‖', position: 'insideBottom', offset: -10, fontSize: 11 }} />
           <YAxis type="number" dataKey="y" name={method} domain={[0, max]} tickFormatter={(v: number) => fmt(v, 3)} width={56} label={{ value: `${labelOf(result, method)} ‖Δe‖`, angle: -90, position: 'insideLeft', fontSize: 11 }} />
           <ZAxis range={[14, 14]} />
           <Tooltip formatter={num} />
@@ -238,7 +242,7 @@ export function ScratchLesson({ result }: { result: ExplorerResult }) {
     <Figure
       id="lesson"
       title="Why not compare with scratch retraining?"
-      look={`A scratch retrain with another seed moves every node ~${ratio.toFixed(0)}× more than the deletion does, and per node the two are unrelated (r = ${fmt(noise.movementPearson, 2)}): it shows training noise, not the deletion.`}
+      look={`A scratch retrain with another seed moves every node ~${ratio.toFixed(0)}× more than the deletion does, and per node the two are unrelated (r = ${fmt(noise.movementPearson, 2)}); as an update its relative error against the reference is ${fmt(noise.fidelity.paramRelErr, 0)} (no update: 1). It shows training noise, not the deletion.`}
     >
       <ResponsiveContainer width="100%" height={240}>
         <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 8 }}>
@@ -247,7 +251,7 @@ export function ScratchLesson({ result }: { result: ExplorerResult }) {
           <YAxis tickFormatter={(v: number) => fmt(v, 2)} width={50} label={{ value: 'mean ‖Δe‖', angle: -90, position: 'insideLeft', fontSize: 11 }} />
           <Tooltip formatter={num} />
           <Legend />
-          <Bar dataKey="deletion" name="the deletion (paired reference)" fill="#000" isAnimationActive={false} />
+          <Bar dataKey="deletion" name="the deletion (proximal reference)" fill="#000" isAnimationActive={false} />
           <Bar dataKey="scratch" name="scratch retrain, another seed" fill={PALETTE.grey} isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
