@@ -8,9 +8,9 @@ test('a teacher shows spillover on the small preset, and the link reproduces it 
   // The guided tour drives the whole flow.
   await page.getByRole('button', { name: 'Guided tour' }).click();
   await page.getByRole('button', { name: 'Train now' }).click();
-  // The small preset's tour user is the one measured to show IFRU's spillover term (u54).
-  await expect(page.getByRole('button', { name: 'Pick u54' })).toBeVisible({ timeout: 60_000 });
-  await page.getByRole('button', { name: 'Pick u54' }).click();
+  // The small preset's tour user is the one measured to show IFRU's spillover term (u14).
+  await expect(page.getByRole('button', { name: 'Pick u14' })).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Pick u14' }).click();
   await page.getByRole('button', { name: 'Forget now' }).click();
   await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 120_000 });
   // The tour's last step says from the result whether the spillover term shows for this user.

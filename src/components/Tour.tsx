@@ -37,9 +37,10 @@ export function Tour() {
   };
   const methods = result?.report.methods;
   // Mean movement per hop beside the reference's (fidelity), else the older per-hop figure.
-  const perHop = (m?: { fidelity?: { perHop: number[] }; movementPerHop: number[] }) => (m?.fidelity?.perHop.length ? m.fidelity.perHop : m?.movementPerHop);
+  const figures = (m?: { fidelity?: { perHop: number[]; scoreRelErr: number }; movementPerHop: number[] }) =>
+    m && { perHop: m.fidelity?.perHop.length ? m.fidelity.perHop : m.movementPerHop, scoreRelErr: m.fidelity?.scoreRelErr };
   const spillover = result
-    ? spilloverSentence({ if: perHop(methods?.if), ifru: perHop(methods?.ifru), reference: result.report.reference?.movementPerHop })
+    ? spilloverSentence({ if: figures(methods?.if), ifru: figures(methods?.ifru), reference: result.report.reference?.movementPerHop })
     : '';
   const steps = [
     { title: 'Train a recommender', text: 'LightGCN learns user and item embeddings from who interacted with what. Watch the loss fall and Recall@20 rise.', action: 'Train now', run: () => void train() },

@@ -55,7 +55,10 @@ describe('captions', () => {
     const good = method({ label: 'Good', ms: 5, speedup: 200, forgetMeanRank: 450, firstRequestMs: 50, speedupFirst: 20, epochEquivalentsFirst: 0.25, paramRelErr: 0.3, paramCos: 0.95 });
     const line = headlineLine('good', good, { ...ctx, baselines: [{ label: 'graph-only', paramRelErr: 1 }, { label: 'random', paramRelErr: 1.4 }] });
     expect(line.forgotten).toBe(true);
-    expect(line.forgot).toMatch(/^forgot: .*90% of Retrain's push/);
+    expect(line.forgot).toMatch(/^forgot like Retrain: .*90% of Retrain's push/);
+    const partly = headlineLine('if', method({ forgetMeanRank: 20 + 0.4 * 480 }), ctx);
+    expect(partly.forgotten).toBe(false);
+    expect(partly.forgot).toMatch(/^forgot partly: forgotten items' mean rank 212 vs Retrain's 500 \(before 20, 40% of Retrain's push\)/);
     expect(line.time).toBe("50 ms on a first request, the model's one-off cache included, 20× faster than Retrain, 0.25 epochs of the original training; 5 ms once cached, 200×");
     // A method that reads no cache: its first request is its request.
     const plain = headlineLine('finetune', method({ ms: 300, speedup: 3.3, firstRequestMs: 300, epochEquivalents: 6 }), ctx);
@@ -71,16 +74,21 @@ describe('captions', () => {
 });
 
 describe('spilloverSentence', () => {
-  it('says the spillover term matters when IF and IFRU differ at hop 2, with each one\'s distance to the reference', () => {
-    const s = spilloverSentence({ if: [0.09, 0.0333, 0.0185], ifru: [0.08, 0.0265, 0.0174], reference: [0.09, 0.0254, 0.0157] });
+  it('says the spillover term matters when IFRU is clearly closer to the reference on the scores', () => {
+    const s = spilloverSentence({ if: { perHop: [0.11, 0.0388], scoreRelErr: 0.489 }, ifru: { perHop: [0.1, 0.0372], scoreRelErr: 0.34 }, reference: [0.09, 0.032] });
     expect(s).toBe(
-      'Here the spillover term matters: IF-direct moves the users who share the forgotten items (hop 2) by 0.0333 on average, 31% off the reference; IFRU by 0.0265, 4% off the reference. The paired reference moves them by 0.0254.',
+      "Here the spillover term matters: the change in the scores of the users within two hops is off the reference's by 49% under IF-direct and 34% under IFRU; at hop 2 (the users who share the forgotten items) IF-direct moves them by 0.0388 on average and IFRU by 0.0372 (the reference: 0.0320).",
     );
   });
+  it('or when hop 2 moves differently', () => {
+    expect(spilloverSentence({ if: { perHop: [0, 0.0333] }, ifru: { perHop: [0, 0.0265] } })).toMatch(/^Here the spillover term matters: at hop 2/);
+  });
   it('says plainly when it barely matters', () => {
-    expect(spilloverSentence({ if: [0, 0.0321], ifru: [0, 0.0305] })).toMatch(/^Here the spillover term barely matters \(5% apart at hop 2\)/);
+    expect(spilloverSentence({ if: { perHop: [0, 0.0321], scoreRelErr: 0.4 }, ifru: { perHop: [0, 0.0305], scoreRelErr: 0.35 } })).toMatch(
+      /^Here the spillover term barely matters: .*Another user may show it more\.$/,
+    );
   });
   it('asks for both methods when one is missing', () => {
-    expect(spilloverSentence({ ifru: [0, 1] })).toMatch(/Choose both IF \(direct\) and IFRU/);
+    expect(spilloverSentence({ ifru: { perHop: [0, 1] } })).toMatch(/Choose both IF \(direct\) and IFRU/);
   });
 });
