@@ -60,6 +60,7 @@ test('the user id is typed key by key, checked on Enter, blur and Forget; whole-
   const bar = page.getByTestId('run-progress').getByRole('progressbar').first();
   await expect(bar).toBeVisible();
   await expect(bar).toBeInViewport();
+  await expect(page.getByTestId('run-progress')).toContainText(/step \d+ of \d+/);
   await expect(page.getByTestId('run-progress')).toContainText(/done|% ·/);
   await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 120_000 });
 

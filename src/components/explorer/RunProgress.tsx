@@ -26,10 +26,15 @@ export function RunProgress({ progress, labels }: { progress: Record<string, Unl
   const entries = Object.entries(progress);
   for (const [key, p] of entries) clocks.current[key] ??= { t0: performance.now(), f0: Number.isFinite(p.fraction) ? p.fraction : 0 };
   const elapsed = Math.max(0, Math.round((now - start) / 1000));
+  const last = entries.at(-1)?.[1];
+  const step = last?.step && last.steps ? `step ${last.step} of ${last.steps} · ` : '';
   return (
     <div className="run-progress" data-testid="run-progress" role="region" aria-label="Forget progress">
       <p className="run-progress-head">
-        Forgetting… <span className="muted">{elapsed} s so far</span>
+        Forgetting… <span className="muted">
+          {step}
+          {elapsed} s so far
+        </span>
       </p>
       <ul className="method-progress">
         {entries.map(([key, p], k) => {
