@@ -22,12 +22,22 @@ import type {
   HorizonPoint,
 } from '../workers/protocol';
 import { runnable, parseForget } from './forgetSpec';
-import { DEFAULT_LIGHTGCN, isCancelled } from './core/types';
+import { DEFAULT_LIGHTGCN, evalCadence, isCancelled } from './core/types';
 import { DEFAULT_EXPERIMENT, fromHash, toHash, type Experiment } from './experiment';
 import { describeFile, fileDataId, hashFile, keepFile, keptFile, parseFileDataId, type FileRef } from './fileStore';
 
 export function lightgcnConfig(e: Experiment): LightGCNConfig {
-  return { ...DEFAULT_LIGHTGCN, epochs: e.epochs, dim: e.dim, layers: e.layers, lr: e.lr, reg: e.reg, batch: e.batch, seed: e.seed };
+    return {
+    ...DEFAULT_LIGHTGCN,
+    epochs: e.epochs,
+    dim: e.dim,
+    layers: e.layers,
+    lr: e.lr,
+    reg: e.reg,
+    batch: e.batch,
+    seed: e.seed,
+    evalEvery: evalCadence(e.epochs),
+  };
 }
 
 export function dataOptions(e: Experiment): DataOptions {

@@ -159,4 +159,18 @@ describe('trainLightGCN', () => {
     const evaluated = await trainEmbeddings(ds, { ...c, evalEvery: 3 });
     expect(evaluated.metrics).toEqual(evaluated.reports[2].metrics);
   });
+
+  it('(tfjs engine) reports each epoch in order, one epoch late, with the metrics of that epoch’s model', async () => {
+    await tf.setBackend('cpu');
+    const ds = communities(5);
+    const c = { ...cfg, epochs: 4, evalEvery: 2 };
+    const seen: number[] = [];
+    const long = await trainLightGCN(ds, c, { engine: 'tfjs', onEpoch: (r) => void seen.push(r.epoch) });
+    expect(seen).toEqual([1, 2, 3, 4]);
+    expect(long.reports.map((r) => r.metrics !== undefined)).toEqual([false, true, false, true]);
+    // Epochs 1–2 of the 4-epoch run are the 2-epoch run (same seed): its model's metrics.
+    const short = await trainLightGCN(ds, { ...c, epochs: 2 }, { engine: 'tfjs' });
+    expect(long.reports[1].metrics).toEqual(short.metrics);
+    expect(long.reports.every((r) => r.ms > 0 && Number.isFinite(r.loss))).toBe(true);
+  });
 });

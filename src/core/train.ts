@@ -227,6 +227,19 @@ export async function trainEmbeddings(ds: Dataset, cfg: LightGCNConfig, opts: Tr
   const E0 = tf.tidy(() => tf.variable(tf.tensor2d(init, [n, cfg.dim]), true));
   const optimizer = tf.train.adam(cfg.lr, 0.9, 0.999, 1e-8);
   let lossSum: tf.Scalar | null = null;
+  // An epoch's loss and, on evaluation epochs, a snapshot of E⁽⁰⁾ are read back while the next
+  // epoch's batches are already queued: the epoch is reported (and evaluated) one epoch late, so on
+  // webgpu the GPU never waits for a readback or for the host's evaluation. Its ms runs from its
+  // first batch to the moment its loss arrived (the GPU's work included).
+  let pending: { epoch: number; t0: number; loss: Promise<{ value: number; at: number }>; snapshot: Promise<Float32Array> | null } | null =
+    null;
+  const settle = async () => {
+    if (!pending) return;
+    const p = pending;
+    pending = null;
+    const { value, at } = await p.loss;
+    await endEpoch(p.epoch, value / m, at - p.t0, () => p.snapshot!);
+  };
   try {
     for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
       throwIfCancelled(opts.token);
@@ -253,11 +266,24 @@ export async function trainEmbeddings(ds: Dataset, cfg: LightGCNConfig, opts: Tr
         await yieldToEventLoop();
         throwIfCancelled(opts.token);
       }
-      const loss = (await lossSum.data())[0] / m;
-      lossSum.dispose();
+      const lossT = lossSum;
       lossSum = null;
-      await endEpoch(epoch, loss, performance.now() - t0, async () => (await E0.data()) as Float32Array);
+      const loss = lossT.data().then((v) => {
+        lossT.dispose();
+        return { value: v[0], at: performance.now() };
+      });
+      let snapshot: Promise<Float32Array> | null = null;
+      if (cfg.evalEvery > 0 && epoch % cfg.evalEvery === 0) {
+        const snap = tf.clone(E0);
+        snapshot = snap.data().then((v) => {
+          snap.dispose();
+          return v as Float32Array;
+        });
+      }
+      await settle();
+      pending = { epoch, t0, loss, snapshot };
     }
+    await settle();
     return finish((await E0.data()) as Float32Array);
   } finally {
     lossSum?.dispose();

@@ -51,6 +51,12 @@ export interface LightGCNConfig {
   evalEvery: number;
 }
 
+/** The page's evaluation cadence: about ten evaluations per run (every epoch up to 10 epochs, every
+ *  2nd up to 20, …), so a long run on webgpu does not stop for a readback and a CPU evaluation each epoch. */
+export function evalCadence(epochs: number): number {
+  return Math.max(1, Math.ceil(epochs / 10));
+}
+
 export const DEFAULT_LIGHTGCN: LightGCNConfig = {
   dim: 64,
   layers: 3,
