@@ -5,12 +5,14 @@
  *  - {bench:'unlearn-setup', …}: data sizes, original training time (mean epoch: the unit of every
  *    epochEquivalents) and metrics, the cache time, the once-per-process warm-up, and the process's
  *    very first IFRU request (cache + IFRU, nothing compiled yet);
- *  - {bench:'unlearn-sweep', …} (with --sweep): IFRU movement vs the paired reference over damping ×
+ *  - {bench:'unlearn-sweep', …} (with --sweep, on generated data other than the default): fidelity of
+ *    IF / IFRU / IFRU-pruned against the proximal reference at the same μ, over μ ×
  *    CG iterations × Hessian — how the defaults were chosen;
  *  - {bench:'unlearn', request, method, …}: per method one run's request and first-request ms, speed-ups
- *    over Retrain and epoch equivalents, Recall@20 ratio to Retrain, completeness, movement figures;
- *  - {bench:'unlearn-reference', …}: the paired reference (per-hop movement, residual), the
- *    graph-only baseline and the noise floor;
+ *    over Retrain and epoch equivalents, Recall@20 ratio to Retrain, completeness, fidelity against the
+ *    proximal reference (paramRelErr, paramCos, scoreRelErr, perHop), the weak movement figures;
+ *  - {bench:'unlearn-reference', …}: the proximal reference (μ, convergence, iterations, time, both
+ *    runs' curves), the three baselines' fidelity and the noise floor;
  *  - {bench:'unlearn-timing', …}: Retrain and IF / IFRU / IFRU-pruned, --repeats times each,
  *    interleaved: median, min and max of the request (warm cache) and of the first request (fresh
  *    cache charged), speed-ups of the medians over Retrain's median, epoch equivalents, phases;
@@ -304,7 +306,7 @@ async function main(): Promise<void> {
         recall20: m.recall20, recallRatio: m.recallRatio, ndcg20: m.ndcg20, auc: m.auc,
         forgetInTop20: m.forgetInTop20, forgetMeanRank: m.forgetMeanRank, miaAuc: m.miaAuc,
         top20Overlap: m.top20Overlap, scoreCorr: m.scoreCorr,
-        movementPearson: m.movementPearson, movementCos: m.movementCos, movementPerHop: m.movementPerHop,
+        fidelity: m.fidelity, movementPearsonWeak: m.movementPearson, movementCos: m.movementCos, movementPerHop: m.movementPerHop,
         hessian: m.hessian, hvps: m.hvps, cgIters: m.cgIters, cgResidual: m.cgResidual, negativeCurvature: m.negativeCurvature,
         damping: m.damping, rowsTouched: m.rowsTouched,
         interactionsTouched: m.interactionsTouched, phases: m.phases,
