@@ -6,7 +6,7 @@ import { etaMs, fmtEta, type PhaseClock } from '../../viz/eta';
 const STAGES: Record<string, string> = {
   preparing: 'Preparing the model (once per model)',
   'noise floor': 'Noise floor: a second model from scratch (once per model)',
-  reference: 'Paired reference: retraining with the noise removed',
+  reference: 'Proximal reference: retraining within the trust region μ',
   metrics: 'Measuring the results',
 };
 

@@ -299,7 +299,7 @@ function NeighbourLists({ result }: { result: ExplorerResult }) {
     );
   }
   const series: SeriesList[] = [
-    ...(n.after.reference ? [{ label: 'Paired reference', ...n.after.reference }] : []),
+    ...(n.after.reference ? [{ label: 'Proximal reference', ...n.after.reference }] : []),
     ...result.methods.filter((m) => n.after[m.name]).map((m) => ({ label: m.label, ...n.after[m.name] })),
   ];
   const reference = n.after.reference ? series[0] : undefined;
@@ -307,7 +307,7 @@ function NeighbourLists({ result }: { result: ExplorerResult }) {
     <Figure
       id="top20"
       title={`User ${result.centreUser} deleted: their neighbours' top-20 before and after`}
-      look={`${gone} The deletion shows in the lists of the users who shared items with them, most affected first (by the paired reference's movement). ${enteredCaption(n.user, series, reference)}`}
+      look={`${gone} The deletion shows in the lists of the users who shared items with them, most affected first (by the proximal reference's movement). ${enteredCaption(n.user, series, reference)}`}
       actions={
         <select aria-label="Neighbour" value={pick} onChange={(e) => setPick(Number(e.target.value))}>
           {neighbours.map((x, k) => (

@@ -19,7 +19,7 @@ export interface AffectedNeighbour {
   user: number;
   /** Forgotten items this user also has in the remaining data. */
   shared: number;
-  /** The ranking weight that chose them (e.g. the paired reference's movement of their embedding). */
+  /** The ranking weight that chose them (e.g. the proximal reference's movement of their embedding). */
   weight: number;
   /** Their top-k under the original model. */
   before: Int32Array;

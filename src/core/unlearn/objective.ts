@@ -36,7 +36,7 @@ export interface ObjectiveSpec {
 
 /**
  * One negative per train interaction, seeded and drawn among items the user has not interacted
- * with in train; shared by the old objective, the new one and the paired reference.
+ * with in train; shared by the old objective, the new one and the proximal reference.
  */
 export function fixedNegatives(nUsers: number, nItems: number, train: Edges, seed: number): Int32Array {
   return sampleNegatives(train, nItems, makeRng(`fixed-negatives:${seed}`), 1, userItems(nUsers, train));

@@ -1,5 +1,5 @@
 /**
- * runUnlearning: one forget request, the chosen methods side by side, the paired reference and
+ * runUnlearning: one forget request, the chosen methods side by side, the proximal reference and
  * the noise floor computed once per run. Returns plain data (numbers and typed arrays) that
  * crosses a worker boundary: `report` is the JSON summary, `detail` the per-node data for charts.
  */
@@ -167,7 +167,7 @@ export interface UnlearnDetail {
   topBefore: Int32Array;
   topAfter: Record<string, Int32Array>;
   /** When topUser was deleted whole: the most affected remaining hop-2 users' top-20 before and after
-   *  each method and the paired reference (their own list would come from a reset row). */
+   *  each method and the proximal reference (their own list would come from a reset row). */
   neighbours: AffectedNeighbour[] | null;
 }
 
@@ -398,7 +398,7 @@ export async function runUnlearning(
     if (removed.has(topUser)) {
       const after: Record<string, { E: Float32Array; before?: Float32Array }> = {};
       for (const name of names) after[name] = { E: Eafter[name] };
-      // The paired reference's propagated model after the deletion, against the original (its own start).
+      // The proximal reference's propagated model after the deletion, against the original (its own start).
       if (fid) after.reference = { E: fid.refE };
       detail.neighbours = affectedNeighbours({
         ...hood,
