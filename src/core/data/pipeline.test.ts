@@ -20,6 +20,14 @@ describe('buildDataset', () => {
     expect(stats.notes.join(' ')).toMatch(/Removed 1 duplicate/);
   });
 
+  it('names the file format as a format, not as a data set', () => {
+    const tsv = buildDataset(parseInteractions('b\tx\t5\t1\na\ty\t4\t2\n', 'u.data'), { name: 't', testFraction: 0 }).stats.notes[0];
+    expect(tsv).toMatch(/^Read 2 lines in the MovieLens u\.data format/);
+    expect(tsv).not.toMatch(/movielens-100k/);
+    const csv = buildDataset(parseInteractions('user,item\n1,a\n2,b\n', 'r.csv'), { name: 'r', testFraction: 0 }).stats.notes[0];
+    expect(csv).toMatch(/in a delimited table with a header/);
+  });
+
   it('threshold keeps rating ≥ t, applied before dedupe; bad ratings are skipped and counted', () => {
     const text = 'user,item,rating\n1,a,5\n1,b,2\n1,b,4\n2,a,x\n2,b,4\n2,c,3\n3,a,4\n3,c,5\n';
     const { dataset: ds, stats } = buildDataset(parseInteractions(text, 'r.csv'), { name: 'r', threshold: 4, testFraction: 0 });

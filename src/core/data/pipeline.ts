@@ -1,7 +1,7 @@
 import type { Dataset } from '../types';
 import { DataError } from './errors';
 import { kCore } from './kcore';
-import type { ParseStats, RawInteractions } from './raw';
+import { FORMAT_NAMES, type ParseStats, type RawInteractions } from './raw';
 import { splitPerUser } from './split';
 
 export interface BuildOptions {
@@ -46,7 +46,7 @@ export function buildDataset(raw: RawInteractions, opts: BuildOptions): { datase
   const notes: string[] = [];
   const fmt = (x: number) => x.toLocaleString('en-US');
 
-  notes.push(`Read ${fmt(ps.linesRead)} lines as ${ps.format}${ps.delimiter ? ` (${describeDelimiter(ps.delimiter)}${ps.hasHeader ? ', with header' : ''})` : ''}: ${fmt(ps.rows)} rows, columns user = ${ps.columns.user}, item = ${ps.columns.item}${ps.columns.rating ? `, rating = ${ps.columns.rating}` : ''}.`);
+  notes.push(`Read ${fmt(ps.linesRead)} lines in ${FORMAT_NAMES[ps.format]}${ps.delimiter ? ` (${describeDelimiter(ps.delimiter)}${ps.hasHeader ? ', with header' : ''})` : ''}: ${fmt(ps.rows)} rows, columns user = ${ps.columns.user}, item = ${ps.columns.item}${ps.columns.rating ? `, rating = ${ps.columns.rating}` : ''}.`);
   if (ps.skipped > 0 && ps.firstSkipped) {
     notes.push(`Skipped ${fmt(ps.skipped)} malformed line${ps.skipped > 1 ? 's' : ''} (first: line ${ps.firstSkipped.line}, ${ps.firstSkipped.reason}).`);
   }

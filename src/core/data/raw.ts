@@ -23,6 +23,18 @@ export type DataFormat =
   | 'delimited'
   | 'synthetic';
 
+/** How each format is named to a person: the file layout, not a data set ("movielens-100k" read like
+ *  the data set when the small synthetic preset was loaded). */
+export const FORMAT_NAMES: Record<DataFormat, string> = {
+  'movielens-100k': 'the MovieLens u.data format (user, item, rating, time)',
+  'movielens-dat': 'the MovieLens ratings.dat format (:: separated)',
+  'movielens-csv': 'the MovieLens ratings.csv format',
+  'recbole-inter': 'the RecBole .inter format',
+  'delimited-header': 'a delimited table with a header',
+  delimited: 'a delimited table without a header',
+  synthetic: 'generated data',
+};
+
 export interface LineNote {
   line: number;
   reason: string;
