@@ -1,17 +1,35 @@
 import { useEffect } from 'react';
 import { useStore } from './store';
+import { Announcer } from './components/Announcer';
 import { BackendBadge } from './components/BackendBadge';
 import { DatasetPanel } from './components/DatasetPanel';
 import { ExperimentPresets } from './components/ExperimentPresets';
 import { HyperParams } from './components/HyperParams';
 import { Notices } from './components/Notices';
+import { Glossary, openGlossary } from './components/Term';
 import { Tour } from './components/Tour';
 import { TrainPanel } from './components/TrainPanel';
 import { TrainingCharts } from './components/TrainingCharts';
 import { Welcome } from './components/Welcome';
 import { ForgetPanel } from './components/explorer/ForgetPanel';
 import { Explorer } from './components/explorer/Explorer';
+import { EmbeddingMap } from './components/explorer/EmbeddingMap';
 
+/** Skip links jump over the data and hyper-parameter fields straight to the actions. */
+function skipTo(selector: string) {
+  return (e: React.MouseEvent) => {
+    e.preventDefault();
+    const el = document.querySelector<HTMLElement>(selector);
+    el?.scrollIntoView({ block: 'center' });
+    el?.focus();
+  };
+}
+
+/**
+ * Two columns on a wide screen, one on a narrow one. The DOM order is the order of the work — set up
+ * and train, look at the model (curves, map: pick a user there), forget, read the results — so the map
+ * comes before Forget for the keyboard too; the grid places Forget under Train on a wide screen.
+ */
 export function App() {
   const init = useStore((s) => s.init);
   useEffect(() => {
@@ -19,6 +37,14 @@ export function App() {
   }, [init]);
   return (
     <div className="app">
+      <nav className="skip-links" aria-label="Skip links">
+        <a href="#train-h" onClick={skipTo('[data-testid=train]')}>
+          Skip to Train
+        </a>
+        <a href="#forget-h" onClick={skipTo('#forget-h')}>
+          Skip to Forget
+        </a>
+      </nav>
       <header className="top">
         <div>
           <h1>Unlearning Playground</h1>
@@ -26,24 +52,34 @@ export function App() {
           <div className="row">
             <ExperimentPresets />
             <Tour />
+            <button type="button" className="tour-open" onClick={openGlossary}>
+              Glossary
+            </button>
           </div>
         </div>
         <BackendBadge />
       </header>
       <Notices />
+      <Announcer />
       <main className="layout">
-        <div className="controls">
+        <div className="controls setup-area">
           <DatasetPanel />
           <HyperParams />
           <TrainPanel />
-          <ForgetPanel />
         </div>
-        <div className="results">
+        <div className="results model-area">
           <Welcome />
           <TrainingCharts />
+          <EmbeddingMap />
+        </div>
+        <div className="controls forget-area">
+          <ForgetPanel />
+        </div>
+        <div className="results results-area">
           <Explorer />
         </div>
       </main>
+      <Glossary />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useStore } from '../store';
 import { BACKEND_ORDER } from '../../workers/protocol';
+import { Term } from './Term';
 
 export function BackendBadge() {
   const backend = useStore((s) => s.backend);
@@ -13,7 +14,11 @@ export function BackendBadge() {
       <span className="badge" data-testid="backend-badge" title={tried}>
         {label}
       </span>
-      {backend && <span className="backend-reason">{backend.reason}</span>}
+      {backend && (
+        <span className="backend-reason">
+          {backend.reason} <Term name="spmm">(SpMM)</Term>
+        </span>
+      )}
       <label>
         Backend{' '}
         <select value={choice} disabled={phase !== 'idle'} onChange={(e) => void chooseBackend(e.target.value)} aria-label="Force a backend">

@@ -1,10 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useStore } from '../store';
 import { parseForget } from '../forgetSpec';
 import { DATA_PRESETS } from '../presets';
 import { spilloverSentence } from '../viz/captions';
 
-/** A four-step guided tour for a class: train → pick a user → forget → read the spillover chart. */
+/** A four-step guided tour for a class: train → pick a user → forget → read the spillover chart, then Finish. */
 export function Tour() {
   const [open, setOpen] = useState(false);
   const summary = useStore((s) => s.summary);
@@ -16,16 +16,27 @@ export function Tour() {
   const setForget = useStore((s) => s.setForget);
   const unlearn = useStore((s) => s.unlearn);
   const data = useStore((s) => s.experiment.data);
+  const box = useRef<HTMLElement>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+  const wasOpen = useRef(false);
+
+  // Opening moves the focus into the tour; closing gives it back to the button that opened it.
+  useEffect(() => {
+    if (open) box.current?.focus();
+    else if (wasOpen.current) opener.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
 
   if (!open) {
     return (
-      <button type="button" className="tour-open" onClick={() => setOpen(true)}>
+      <button ref={opener} type="button" className="tour-open" onClick={() => setOpen(true)}>
         Guided tour
       </button>
     );
   }
   const picked = parseForget(forget).mode !== 'none';
   const step = !summary ? 0 : !picked ? 1 : !result ? 2 : 3;
+  const busy = phase !== 'idle';
   // The preset's measured tour user when it has one, else the heaviest user.
   const suggested = DATA_PRESETS.find((p) => p.id === data)?.tourUser;
   const tourUser = suggested && users?.ids.includes(suggested) ? suggested : null;
@@ -51,23 +62,43 @@ export function Tour() {
       run: pick,
     },
     { title: 'Forget them', text: 'Retrain starts from scratch without their data. IFRU instead estimates the change with influence functions: compare the times.', action: 'Forget now', run: () => void unlearn() },
-    { title: 'Read the spillover chart', text: `Deleting one user moves their items, the users who share those items, and further out. Colour the graph by the proximal reference, then by IFRU and IF-direct: IFRU includes the spillover term. ${spillover}`, action: '', run: () => document.querySelector('[data-testid=fig-neighbourhood]')?.scrollIntoView({ behavior: 'smooth' }) },
+    {
+      title: 'Read the spillover chart',
+      text: `Deleting one user moves their items, the users who share those items, and further out. Colour the graph by the proximal reference, then by IFRU and IF-direct: IFRU includes the spillover term. ${spillover} That is the tour: Finish closes it; try another user or method any time.`,
+      action: 'Show me the chart',
+      run: () => document.querySelector('[data-testid=fig-neighbourhood]')?.scrollIntoView({ behavior: 'smooth' }),
+    },
   ];
   const s = steps[step];
+  const last = step === steps.length - 1;
   return (
-    <aside className="tour panel" aria-label="Guided tour" aria-live="polite">
+    <section className="tour panel" aria-label="Guided tour" ref={box} tabIndex={-1}>
       <div className="tour-head">
-        <strong>
-          Step {step + 1} of 4 · {s.title}
+        <strong aria-live="polite">
+          Step {step + 1} of {steps.length} · {s.title}
         </strong>
         <button type="button" className="small" onClick={() => setOpen(false)} aria-label="Close the tour">
           ×
         </button>
       </div>
       <p>{s.text}</p>
-      <button type="button" className="primary" disabled={phase !== 'idle'} onClick={s.run}>
-        {s.action || 'Show me'}
-      </button>
-    </aside>
+      <div className="row">
+        <button
+          type="button"
+          className={last ? undefined : 'primary'}
+          aria-disabled={busy || undefined}
+          onClick={() => {
+            if (!busy) s.run();
+          }}
+        >
+          {busy ? `${s.action} (working…)` : s.action}
+        </button>
+        {last && (
+          <button type="button" className="primary" onClick={() => setOpen(false)}>
+            Finish
+          </button>
+        )}
+      </div>
+    </section>
   );
 }

@@ -24,9 +24,18 @@ export function TrainPanel() {
 
   return (
     <section className="panel" aria-labelledby="train-h">
-      <h2 id="train-h">3 · Train</h2>
+      <h2 id="train-h" tabIndex={-1}>3 · Train</h2>
       <div className="row">
-        <button type="button" className="primary" data-testid="train" disabled={phase !== 'idle' || !dataset} onClick={() => void train()}>
+        {/* aria-disabled, not disabled, while busy: a disabled button drops the focus to the top of the page. */}
+        <button
+          type="button"
+          className="primary"
+          data-testid="train"
+          aria-disabled={phase !== 'idle' || !dataset || undefined}
+          onClick={() => {
+            if (phase === 'idle' && dataset) void train();
+          }}
+        >
           Train
         </button>
         <button type="button" data-testid="cancel" disabled={!training} onClick={cancel}>

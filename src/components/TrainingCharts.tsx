@@ -1,5 +1,6 @@
 import { useStore } from '../store';
 import { PALETTE } from '../palette';
+import { ShowData } from './DataTable';
 import { LiveChart } from './LiveChart';
 
 export function TrainingCharts() {
@@ -27,7 +28,6 @@ export function TrainingCharts() {
               label="Recall@20 and NDCG@20 per epoch"
               length={epochs}
               yDomain={[0, 1]}
-              yDigits={1}
               series={[
                 { key: 'recall', label: 'Recall@20', colour: PALETTE.blue, values: reports.map((r) => r.metrics?.recall) },
                 { key: 'ndcg', label: 'NDCG@20', colour: PALETTE.orange, dashed: true, values: reports.map((r) => r.metrics?.ndcg) },
@@ -35,6 +35,15 @@ export function TrainingCharts() {
             />
           </figure>
         </div>
+      )}
+      {reports.length > 0 && (
+        <ShowData
+          title="Training curves"
+          data={{
+            columns: ['epoch', 'BPR loss', 'Recall@20', 'NDCG@20', 'ms'],
+            rows: reports.map((r, k) => [k + 1, r.loss, r.metrics?.recall ?? '–', r.metrics?.ndcg ?? '–', Math.round(r.ms)]),
+          }}
+        />
       )}
     </section>
   );

@@ -3,17 +3,28 @@ import { useStore } from '../../store';
 import { PALETTE } from '../../palette';
 import { formatForget, parseForget } from '../../forgetSpec';
 import { median } from '../../core/common/stats';
+import { useMinFont } from '../useMinFont';
 import { Figure } from './Figure';
 
 const W = 560;
 const H = 420;
 const PAD = 16;
 
+/** A round multiplier (1, 2, 5 × 10ⁿ) at most x, so the stated arrow scale is easy to read. */
+export function roundScale(x: number): number {
+  if (!(x > 1)) return 1;
+  const mag = 10 ** Math.floor(Math.log10(x));
+  return [5, 2, 1].map((m) => m * mag).find((s) => s <= x) ?? mag;
+}
+
 /** Users and items of the original model on two PCA axes (fixed for every method). After a run,
  *  arrows go from each neighbourhood node's original position to where the chosen method moved it. */
-export function EmbeddingMap({ series, onSeries }: { series: string; onSeries?: (s: string) => void }) {
+export function EmbeddingMap() {
   const map = useStore((s) => s.map);
   const result = useStore((s) => s.result);
+  const [chosen, setChosen] = useState('ifru');
+  const series = result ? (result.arrows.after[chosen] ? chosen : result.methods[result.methods.length - 1].name) : chosen;
+  const { ref, font } = useMinFont(W);
   const forget = useStore((s) => s.experiment.forget);
   const users = useStore((s) => s.users);
   const setForget = useStore((s) => s.setForget);
@@ -32,7 +43,7 @@ export function EmbeddingMap({ series, onSeries }: { series: string; onSeries?: 
       y1 = Math.max(y1, map.xy[k + 1]);
     }
     const s = Math.min((W - 2 * PAD) / (x1 - x0 || 1), (H - 2 * PAD) / (y1 - y0 || 1));
-    return { sx: (x: number) => PAD + (x - x0) * s, sy: (y: number) => H - PAD - (y - y0) * s, span: Math.max(x1 - x0, y1 - y0) };
+    return { sx: (x: number) => PAD + (x - x0) * s, sy: (y: number) => H - PAD - (y - y0) * s, span: Math.max(x1 - x0, y1 - y0), unit: s };
   }, [map]);
 
   const arrows = useMemo(() => {
@@ -43,8 +54,13 @@ export function EmbeddingMap({ series, onSeries }: { series: string; onSeries?: 
     const lens: number[] = [];
     for (let k = result.report.removedUsers > 0 ? 2 : 0; k < before.length; k += 2) lens.push(Math.hypot(after[k] - before[k], after[k + 1] - before[k + 1]));
     const med = median(lens);
-    // Scale so the median arrow is ~4% of the map: movements are tiny next to the spread of the map.
-    const scale = med > 0 ? (0.04 * frame.span) / med : 1;
+    const sorted = [...lens].sort((a, b) => a - b);
+    const p95 = sorted[Math.floor(0.95 * (sorted.length - 1))] ?? 0;
+    // Movements are tiny next to the spread of the map, so arrows are drawn longer by one round factor,
+    // stated on the map: the median arrow about 4% of the map, the 95th percentile at most 15%. The few
+    // longer ones are clipped at the plot's edge.
+    const fit = Math.min(med > 0 ? (0.04 * frame.span) / med : Infinity, p95 > 0 ? (0.15 * frame.span) / p95 : Infinity);
+    const scale = Number.isFinite(fit) ? roundScale(fit) : 1;
     return { before, after, scale };
   }, [result, frame, series]);
 
@@ -93,31 +109,55 @@ export function EmbeddingMap({ series, onSeries }: { series: string; onSeries?: 
     }
     return best;
   };
-  const methodButtons = result && onSeries && (
-    <select aria-label="Arrows of method" value={series} onChange={(e) => onSeries(e.target.value)}>
-      {result.methods.map((m) => (
-        <option key={m.name} value={m.name}>
-          {m.label}
-        </option>
-      ))}
-    </select>
+  const methodButtons = result && (
+    <label className="inline-select">
+      Arrows of{' '}
+      <select value={series} onChange={(e) => setChosen(e.target.value)}>
+        {result.methods.map((m) => (
+          <option key={m.name} value={m.name}>
+            {m.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
+  const label = (m: string) => result?.methods.find((x) => x.name === m)?.label ?? m;
+  const share = (v: number) => ((v / (map.variance[0] + map.variance[1])) * 100).toFixed(0);
+  const moved = arrows
+    ? Array.from(result!.view.nodes, (_, k) => ({
+        node: result!.view.labels[k],
+        hop: result!.view.hop[k],
+        len: Math.hypot(arrows.after[2 * k] - arrows.before[2 * k], arrows.after[2 * k + 1] - arrows.before[2 * k + 1]),
+      }))
+        .filter((_, k) => !(k === 0 && result!.report.removedUsers > 0))
+        .sort((a, b) => b.len - a.len)
+        .slice(0, 15)
+    : [];
   return (
     <Figure
       id="map"
       title="Embedding map (PCA of the original model)"
       look={
         result
-          ? `Arrows: how ${result.methods.find((m) => m.name === series)?.label ?? series} moved the forgotten user's neighbourhood (arrows ×${arrows?.scale.toFixed(0) ?? 1}; the axes stay those of the original model).`
+          ? `Arrows: how ${label(series)} moved the forgotten user's neighbourhood, drawn ${arrows?.scale ?? 1}× longer than the movement (the axes stay those of the original model; arrows past the edge are cut).`
           : 'Users (blue) and items (orange) close together are alike. Click a user (or focus the map, then arrows and Enter) to pick them for forgetting.'
       }
       actions={methodButtons}
+      data={
+        arrows
+          ? { columns: ['node (longest arrows first)', 'hop', `movement on the map (${label(series)})`], rows: moved.map((m) => [m.node, m.hop, m.len]) }
+          : {
+              columns: ['user (most interactions first)', 'train interactions', 'PC1', 'PC2'],
+              rows: byDegree.slice(0, 15).map((u) => [users.ids[u], users.degree[u], map.xy[2 * u], map.xy[2 * u + 1]]),
+            }
+      }
     >
       <svg
+        ref={ref}
         viewBox={`0 0 ${W} ${H}`}
         className="map"
         role="img"
-        aria-label="Embedding map of users and items; click a user, or use the arrow keys and Enter, to pick them"
+        aria-label={`Embedding map of ${map.nUsers} users and ${map.nItems} items${arrows ? `, with arrows of ${label(series)} drawn ${arrows.scale}× longer` : ''}; focus it, then use the arrow keys and Enter to pick a user`}
         onClick={(e) => {
           const u = nearestUser(e);
           if (u >= 0) pick(u);
@@ -139,15 +179,19 @@ export function EmbeddingMap({ series, onSeries }: { series: string; onSeries?: 
           <marker id="arrowhead" markerWidth="6" markerHeight="6" refX="5" refY="3" orient="auto">
             <path d="M0,0 L6,3 L0,6 z" fill={PALETTE.vermillion} />
           </marker>
+          <clipPath id="map-plot">
+            <rect x={0} y={0} width={W} height={H} />
+          </clipPath>
         </defs>
         <path d={dotPaths.items} stroke={PALETTE.orange} strokeWidth={3.2} strokeLinecap="round" opacity={result ? 0.25 : 0.55} />
         <path d={dotPaths.users} stroke={PALETTE.blue} strokeWidth={4.4} strokeLinecap="round" opacity={result ? 0.3 : 0.6} />
         {hover >= 0 && <circle className="map-hover-ring" cx={frame.sx(map.xy[2 * hover])} cy={frame.sy(map.xy[2 * hover + 1])} r={5} fill="none" stroke="#000" />}
         {hover >= 0 && (
-          <text x={Math.min(W - 150, frame.sx(map.xy[2 * hover]) + 8)} y={frame.sy(map.xy[2 * hover + 1]) - 8} fontSize={12} className="map-hover">
+          <text x={Math.min(W - font * 9, frame.sx(map.xy[2 * hover]) + 8)} y={Math.max(font, frame.sy(map.xy[2 * hover + 1]) - 8)} fontSize={font} className="map-hover">
             {`user ${users.ids[hover]} (${users.degree[hover]})`}
           </text>
         )}
+        <g clipPath="url(#map-plot)">
         {arrows &&
           Array.from(result!.view.nodes, (_, k) => {
             // A deleted user's row is reset, not moved by the method: no arrow for it.
@@ -170,14 +214,23 @@ export function EmbeddingMap({ series, onSeries }: { series: string; onSeries?: 
               />
             );
           })}
+        </g>
         {selected >= 0 && (
           <circle cx={frame.sx(map.xy[2 * selected])} cy={frame.sy(map.xy[2 * selected + 1])} r={7} fill="none" stroke="#000" strokeWidth={2}>
             <title>{`user ${users.ids[selected]} (selected)`}</title>
           </circle>
         )}
-        <text x={PAD} y={H - 4} fontSize={11} fill="#555">
-          PC1 ({(map.variance[0] / (map.variance[0] + map.variance[1]) * 100).toFixed(0)}% of the two) →
+        <text x={PAD} y={H - 4} fontSize={font} fill="#444">
+          PC1 ({share(map.variance[0])}% of the two) →
         </text>
+        <text transform={`translate(${font}, ${H - PAD}) rotate(-90)`} fontSize={font} fill="#444">
+          PC2 ({share(map.variance[1])}%) →
+        </text>
+        {arrows && (
+          <text x={W - 4} y={font} textAnchor="end" fontSize={font} fill="#444">
+            {`arrows ×${arrows.scale}`}
+          </text>
+        )}
       </svg>
     </Figure>
   );

@@ -1,10 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useStore } from '../../store';
 import { download, toCsv } from '../../viz/export';
 import { fmt } from '../../viz/stats';
 import { headlineLine, type HeadlineContext } from '../../viz/captions';
-import { EmbeddingMap } from './EmbeddingMap';
 import { FidelityChart, HorizonChart } from './FidelityCharts';
+import { Term } from '../Term';
 import { NeighbourhoodGraph } from './NeighbourhoodGraph';
 import { HopChart, MetricsChart, MovementScatter, ScratchLesson, TopLists } from './charts';
 import { TransformerPanel } from './TransformerPanel';
@@ -41,22 +41,50 @@ function resultRows(result: ExplorerResult) {
   });
 }
 
+/** "Copy link" says what happened, on the button and to a screen reader. */
+function CopyLink() {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  useEffect(() => {
+    if (state === 'idle') return;
+    const t = setTimeout(() => setState('idle'), 4000);
+    return () => clearTimeout(t);
+  }, [state]);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+      setState('copied');
+    } catch {
+      setState('failed');
+    }
+  };
+  return (
+    <>
+      <button type="button" onClick={() => void copy()} title="The link reproduces this experiment">
+        {state === 'copied' ? 'Link copied ✓' : 'Copy link'}
+      </button>
+      <span role="status" className="copy-status">
+        {state === 'copied' ? 'Link copied: it reproduces this experiment.' : state === 'failed' ? 'Could not copy; the link is in the address bar.' : ''}
+      </span>
+    </>
+  );
+}
+
 export function Explorer() {
   const result = useStore((s) => s.result);
   const map = useStore((s) => s.map);
   const [series, setSeries] = useState('reference');
-  const [arrowMethod, setArrowMethod] = useState('ifru');
+  const heading = useRef<HTMLHeadingElement>(null);
 
-  if (!map) return null;
-  if (!result) {
-    return (
-      <div className="explorer">
-        <EmbeddingMap series={arrowMethod} />
-      </div>
-    );
-  }
+  // New results take the focus from the Forget button (or from nowhere, when a run started from a link);
+  // a user who acted in the tour stays in the tour.
+  useEffect(() => {
+    if (!result) return;
+    const active = document.activeElement;
+    if (!active || active === document.body || (active as HTMLElement).dataset?.testid === 'unlearn') heading.current?.focus();
+  }, [result]);
+
+  if (!map || !result) return null;
   const colourSeries = series === 'reference' || result.movement[series] ? series : result.reference ? 'reference' : result.methods[0].name;
-  const arrows = result.arrows.after[arrowMethod] ? arrowMethod : result.methods[result.methods.length - 1].name;
   const { report } = result;
   const base = report.reference?.baselines;
   const ctx: HeadlineContext = {
@@ -86,7 +114,10 @@ export function Explorer() {
 
   return (
     <div className="explorer" data-testid="explorer">
-      <section className="panel result-summary" aria-live="polite">
+      <section className="panel result-summary" aria-labelledby="results-h">
+        <h2 id="results-h" tabIndex={-1} ref={heading}>
+          Results
+        </h2>
         <p>
           <strong>Forgot {report.request}</strong> — {report.forgotten} interactions
           {report.removedUsers > 0 ? ' (the user is gone: their row is reset as Retrain leaves it and left out of movement statistics)' : ''}.{' '}
@@ -100,7 +131,11 @@ export function Explorer() {
           ))}
         </ul>
         <p className="muted">
-          Fidelity is measured against the <strong>proximal reference</strong> — the trained model re-solved on all data and on the
+          Fidelity is measured against the{' '}
+          <strong>
+            <Term name="proximal reference">proximal reference</Term>
+          </strong>{' '}
+          — the trained model re-solved on all data and on the
           remaining data, each held near it by a trust region of strength μ (the influence methods' damping), to convergence; their
           difference is what the deletion does within that horizon
           {report.reference
@@ -116,14 +151,11 @@ export function Explorer() {
           <button type="button" onClick={exportCsv}>
             Export CSV
           </button>
-          <button type="button" onClick={() => void navigator.clipboard?.writeText(window.location.href)} title="The link reproduces this experiment">
-            Copy link
-          </button>
+          <CopyLink />
         </div>
       </section>
       <div className="figure-grid">
         <NeighbourhoodGraph result={result} series={colourSeries} onSeries={setSeries} />
-        <EmbeddingMap series={arrows} onSeries={setArrowMethod} />
         <FidelityChart result={result} />
         <HopChart result={result} />
         <MovementScatter result={result} />

@@ -1,34 +1,38 @@
 import { useRef, type ReactNode } from 'react';
 import { download, svgText, svgToPng } from '../../viz/export';
+import { ShowData, type ChartData } from '../DataTable';
 
 interface Props {
   id: string;
-  title: string;
+  title: ReactNode;
   /** One line: what to look for. */
-  look: string;
+  look: ReactNode;
   children: ReactNode;
   actions?: ReactNode;
   wide?: boolean;
+  /** The chart's numbers, offered as a table (its text alternative). */
+  data?: ChartData;
 }
 
-/** A chart with its title, the one line that says what to look for, and SVG / PNG export. */
-export function Figure({ id, title, look, children, actions, wide }: Props) {
+/** A chart with its title, the one line that says what to look for, its numbers as a table, and SVG / PNG export. */
+export function Figure({ id, title, look, children, actions, wide, data }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const svg = () => {
     // The largest SVG of the figure is the chart (recharts also draws small legend icons).
     const all = [...(ref.current?.querySelectorAll('svg') ?? [])] as SVGSVGElement[];
     return all.sort((a, b) => b.getBoundingClientRect().width - a.getBoundingClientRect().width)[0];
   };
+  const name = typeof title === 'string' ? title : id;
   return (
     <figure className={`panel figure${wide ? ' wide' : ''}`} data-testid={`fig-${id}`} aria-labelledby={`${id}-t`}>
       <div className="figure-head">
         <h3 id={`${id}-t`}>{title}</h3>
         <div className="figure-actions">
           {actions}
-          <button type="button" className="small" onClick={() => svg() && download(`${id}.svg`, new Blob([svgText(svg()!)], { type: 'image/svg+xml' }))}>
+          <button type="button" className="small" aria-label={`Download “${name}” as SVG`} onClick={() => svg() && download(`${id}.svg`, new Blob([svgText(svg()!)], { type: 'image/svg+xml' }))}>
             SVG
           </button>
-          <button type="button" className="small" onClick={async () => svg() && download(`${id}.png`, await svgToPng(svg()!))}>
+          <button type="button" className="small" aria-label={`Download “${name}” as PNG`} onClick={async () => svg() && download(`${id}.png`, await svgToPng(svg()!))}>
             PNG
           </button>
         </div>
@@ -37,6 +41,16 @@ export function Figure({ id, title, look, children, actions, wide }: Props) {
       <div ref={ref} className="figure-body">
         {children}
       </div>
+      {data && <ShowData title={name} data={data} />}
     </figure>
+  );
+}
+
+/** A recharts chart as one named image: no Tab stop of its own (its numbers are in “Show data”). */
+export function ChartImage({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div role="img" aria-label={label} className="chart-image">
+      {children}
+    </div>
   );
 }

@@ -52,7 +52,9 @@ export function ForgetPanel() {
   if (!summary || !users) {
     return (
       <section className="panel" aria-labelledby="forget-h">
-        <h2 id="forget-h">4 · Forget</h2>
+        <h2 id="forget-h" tabIndex={-1}>
+          4 · Forget
+        </h2>
         <p className="muted">Train a model first; then pick a user (here or on the map) and forget their data.</p>
       </section>
     );
@@ -100,7 +102,9 @@ export function ForgetPanel() {
 
   return (
     <section className="panel" aria-labelledby="forget-h">
-      <h2 id="forget-h">4 · Forget</h2>
+      <h2 id="forget-h" tabIndex={-1}>
+          4 · Forget
+        </h2>
       <fieldset className="modes" disabled={busy}>
         <legend className="sr-only">What to forget</legend>
         {(
@@ -200,8 +204,10 @@ export function ForgetPanel() {
           type="button"
           className="primary"
           data-testid="unlearn"
-          disabled={busy || (!runnable(choice) && !pendingDraft) || experiment.methods.length === 0}
+          disabled={(!runnable(choice) && !pendingDraft) || experiment.methods.length === 0}
+          aria-disabled={busy || undefined}
           onClick={() => {
+            if (busy) return;
             if (pendingDraft && !commitDraft()) return;
             void unlearn();
           }}

@@ -3,6 +3,7 @@ import type { ExplorerResult } from '../../../workers/protocol';
 import { PALETTE } from '../../palette';
 import { viridis } from '../../viz/color';
 import { fmt } from '../../viz/stats';
+import { useMinFont } from '../useMinFont';
 import { Figure } from './Figure';
 
 const SIZE = 440;
@@ -42,6 +43,33 @@ export function NeighbourhoodGraph({ result, series, onSeries }: { result: Explo
   const px = (k: number) => SIZE / 2 + view.x[k] * R;
   const py = (k: number) => SIZE / 2 + view.y[k] * R;
   const whole = result.report.removedUsers > 0;
+  const { ref, font } = useMinFont(SIZE);
+  // The key sits under the graph, in rows as tall as the text is (the text grows on a narrow screen).
+  const line = font * 1.5;
+  const legendTop = SIZE + 6;
+  const height = legendTop + 4 * line + 4;
+  const seriesLabel = options.find((o) => o.name === series)?.label ?? series;
+  const hops = view.totals.map((total, h) => {
+    let shown = 0;
+    let sum = 0;
+    let n = 0;
+    let forgottenShown = 0;
+    for (let k = 1; k < view.nodes.length; k++) {
+      if (view.hop[k] !== h + 1) continue;
+      shown++;
+      const i = view.index[k];
+      const v = norms && i >= 0 ? norms[i] : NaN;
+      if (Number.isFinite(v)) {
+        sum += v;
+        n++;
+      }
+      if (h === 0 && forgotten.has(view.labels[k])) forgottenShown++;
+    }
+    return { hop: `hop ${h + 1}`, shown, total, mean: n ? sum / n : NaN, forgottenShown };
+  });
+  const topLabel = `≥ ${fmt(top, 3)} moved`;
+  // Text is about 0.6 em per character: the colour bar takes what the two labels leave.
+  const swatch = (SIZE - font * (1.6 + 0.62 * topLabel.length)) / 10;
 
   return (
     <Figure
@@ -49,16 +77,23 @@ export function NeighbourhoodGraph({ result, series, onSeries }: { result: Explo
       title="Spillover through the graph"
       look="Colour = how far each node moved. The deletion reaches beyond the user: their items (hop 1), users who share them (hop 2), and those users' items (hop 3)."
       actions={
-        <select aria-label="Colour nodes by" value={series} onChange={(e) => onSeries(e.target.value)}>
-          {options.map((o) => (
-            <option key={o.name} value={o.name}>
-              {o.label}
-            </option>
-          ))}
-        </select>
+        <label className="inline-select">
+          Colour nodes by{' '}
+          <select value={series} onChange={(e) => onSeries(e.target.value)}>
+            {options.map((o) => (
+              <option key={o.name} value={o.name}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </label>
       }
+      data={{
+        columns: ['hop', 'nodes shown', 'in the graph', `mean movement (${seriesLabel})`, 'forgotten items shown'],
+        rows: hops.map((h, k) => [h.hop, h.shown, h.total, h.mean, k === 0 ? h.forgottenShown : '–']),
+      }}
     >
-      <svg viewBox={`0 0 ${SIZE + 150} ${SIZE}`} role="img" aria-label="Neighbourhood graph coloured by movement">
+      <svg ref={ref} viewBox={`0 0 ${SIZE} ${height}`} role="img" aria-label={`Neighbourhood graph of user ${result.centreUser}, nodes coloured by how far ${seriesLabel} moved them`}>
         {[1, 2, 3].map((h) => (
           <circle key={h} cx={SIZE / 2} cy={SIZE / 2} r={(R * h) / 3} fill="none" stroke="#e3e6ea" />
         ))}
@@ -96,48 +131,40 @@ export function NeighbourhoodGraph({ result, series, onSeries }: { result: Explo
             </g>
           );
         })}
-        <g transform={`translate(${SIZE + 20}, 40)`}>
-          <text fontSize={11} fill="#333">
-            movement
-          </text>
-          {Array.from({ length: 10 }, (_, s) => (
-            <rect key={s} x={0} y={10 + (9 - s) * 16} width={16} height={16} fill={viridis(s / 9)} />
-          ))}
-          <text x={22} y={22} fontSize={11}>
-            ≥ {fmt(top, 3)}
-          </text>
-          <text x={22} y={170} fontSize={11}>
+        <g transform={`translate(0, ${legendTop})`} fontSize={font} fill="#333">
+          <text x={0} y={font}>
             0
           </text>
-          <circle cx={8} cy={200} r={6} fill="#888" />
-          <text x={22} y={204} fontSize={11}>
-            user
-          </text>
-          <rect x={2} y={214} width={12} height={12} fill="#888" />
-          <text x={22} y={224} fontSize={11}>
-            item
-          </text>
-          <rect x={2} y={234} width={12} height={12} fill="#fff" stroke={PALETTE.vermillion} strokeWidth={2.5} />
-          <text x={22} y={244} fontSize={11}>
-            forgotten
-          </text>
-          <text y={266} fontSize={10} fill="#555">
-            shown / in the graph
-          </text>
-          {view.totals.map((t, h) => (
-            <text key={h} y={280 + 13 * h} fontSize={10} fill="#555">
-              {`hop ${h + 1}: ${countHop(view.hop, h + 1)} / ${t}`}
-            </text>
+          {Array.from({ length: 10 }, (_, k) => (
+            <rect key={k} x={font * 1.2 + k * swatch} y={2} width={swatch} height={font} fill={viridis(k / 9)} />
           ))}
+          <text x={font * 1.4 + 10 * swatch} y={font}>
+            {topLabel}
+          </text>
+          <g transform={`translate(0, ${line})`}>
+            <circle cx={font / 2} cy={font * 0.65} r={font * 0.4} fill="#888" />
+            <text x={font * 1.3} y={font}>
+              user
+            </text>
+            <rect x={font * 5} y={font * 0.25} width={font * 0.8} height={font * 0.8} fill="#888" />
+            <text x={font * 6.2} y={font}>
+              item
+            </text>
+            <rect x={font * 10} y={font * 0.25} width={font * 0.8} height={font * 0.8} fill="#fff" stroke={PALETTE.vermillion} strokeWidth={2.5} />
+            <text x={font * 11.2} y={font}>
+              forgotten item
+            </text>
+          </g>
+          <text x={0} y={2 * line + font} fill="#444">
+            nodes shown / in the graph:
+          </text>
+          <text x={0} y={3 * line + font} fill="#444">
+            {hops.map((h) => `${h.hop}: ${h.shown} / ${h.total}`).join(' · ')}
+          </text>
         </g>
       </svg>
     </Figure>
   );
 }
 
-function countHop(hop: Int8Array, h: number): number {
-  let c = 0;
-  for (let k = 0; k < hop.length; k++) if (hop[k] === h) c++;
-  return c;
-}
 

@@ -3,8 +3,11 @@ import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContaine
 import { useStore } from '../../store';
 import { PALETTE } from '../../palette';
 import { fmt, fmtMs } from '../../viz/stats';
+import { TableScroll } from '../DataTable';
 import { NumberField } from '../NumberField';
-import { Figure } from './Figure';
+import { Term } from '../Term';
+import { AXIS_FONT, legendText } from './charts';
+import { ChartImage, Figure } from './Figure';
 
 const LABELS: Record<string, string> = { original: 'Original', retrain: 'Retrain', finetune: 'Fine-tune', neggrad: 'NegGrad', e2urec: 'E2URec (LoRA)' };
 
@@ -52,26 +55,34 @@ export function TransformerPanel() {
       {!report && !progress && <p className="muted">Trains the transformer on the loaded data, then forgets the same request with each method (about a minute on the default data).</p>}
       {report && (
         <>
-          <ResponsiveContainer width="100%" height={220}>
-            <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" interval={0} tick={{ fontSize: 11 }} />
-              <YAxis domain={[0, 1]} width={40} />
-              <Tooltip formatter={(v) => (typeof v === 'number' ? fmt(v, 3) : String(v))} />
-              <Legend />
-              <ReferenceLine y={0.5} stroke="#999" strokeDasharray="4 4" label={{ value: 'chance', fontSize: 10, position: 'right' }} />
-              <Bar dataKey="testAuc" name="AUC on test" fill={PALETTE.blue} isAnimationActive={false} />
-              <Bar dataKey="forgetAuc" name="AUC on the forget set" fill={PALETTE.vermillion} isAnimationActive={false} />
-            </BarChart>
-          </ResponsiveContainer>
+          <ChartImage label="Bar chart: AUC on test and on the forget set per method; the numbers are in the table below">
+            <ResponsiveContainer width="100%" height={250}>
+              {/* Room on the right for the "chance" label at 0.5 (it was cut off). */}
+              <BarChart data={rows} margin={{ top: 8, right: 64, bottom: 4, left: 4 }} accessibilityLayer={false}>
+                <CartesianGrid strokeDasharray="3 3" vertical={false} />
+                <XAxis dataKey="label" interval={0} tick={{ fontSize: AXIS_FONT }} />
+                <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tickFormatter={(v: number) => v.toFixed(2)} width={48} tick={{ fontSize: AXIS_FONT }} />
+                <Tooltip formatter={(v) => (typeof v === 'number' ? fmt(v, 3) : String(v))} />
+                <Legend wrapperStyle={{ fontSize: AXIS_FONT }} formatter={legendText} />
+                <ReferenceLine y={0.5} stroke="#999" strokeDasharray="4 4" label={{ value: 'chance 0.5', position: 'right', style: { fontSize: AXIS_FONT, fill: '#333' } }} />
+                <Bar dataKey="testAuc" name="AUC on test" fill={PALETTE.blue} isAnimationActive={false} />
+                <Bar dataKey="forgetAuc" name="AUC on the forget set" fill={PALETTE.vermillion} isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          </ChartImage>
+          <TableScroll label="Transformer results per method">
           <table className="result-table" data-testid="transformer-table">
             <thead>
               <tr>
                 <th scope="col">Method</th>
-                <th scope="col">AUC test</th>
+                <th scope="col">
+                  <Term name="auc test">AUC test</Term>
+                </th>
                 <th scope="col">LogLoss test</th>
                 <th scope="col">ACC test</th>
-                <th scope="col">AUC forget</th>
+                <th scope="col">
+                  <Term name="auc forget">AUC forget</Term>
+                </th>
                 <th scope="col">LogLoss forget</th>
                 <th scope="col">ACC forget</th>
                 <th scope="col">Time</th>
@@ -96,6 +107,7 @@ export function TransformerPanel() {
               ))}
             </tbody>
           </table>
+          </TableScroll>
         </>
       )}
     </Figure>

@@ -17,8 +17,11 @@ import {
 import type { ExplorerResult } from '../../../workers/protocol';
 import { PALETTE } from '../../palette';
 import { fmt, fmtMs } from '../../viz/stats';
-import { Figure } from './Figure';
+import { niceTicks } from '../../viz/ticks';
 import { enteredCaption, forgottenCaption, type SeriesList } from '../../viz/captions';
+import { TableScroll } from '../DataTable';
+import { Term } from '../Term';
+import { ChartImage, Figure } from './Figure';
 
 /** One colour per series everywhere: the proximal reference is black, scratch retrain grey; each method
  *  brings its own colour. */
@@ -26,6 +29,15 @@ const SERIES_COLOURS: Record<string, string> = { reference: '#000000', scratch: 
 const colour = (result: ExplorerResult, name: string) =>
   SERIES_COLOURS[name] ?? result.methods.find((m) => m.name === name)?.colour ?? PALETTE.orange;
 const num = (v: unknown) => (typeof v === 'number' ? fmt(v, 4) : String(v));
+
+/** Chart text at 12 px or more (a projector at the back of a room). */
+export const AXIS_FONT = 13;
+const tick = { fontSize: AXIS_FONT };
+/** A y-axis title at the left edge of the axis box, clear of the tick numbers (the axis is `width` wide). */
+const yTitle = (value: string) => ({ value, angle: -90, position: 'insideLeft' as const, offset: 0, dx: 8, style: { textAnchor: 'middle' as const, fontSize: AXIS_FONT, fill: '#333' } });
+const legendStyle = { fontSize: AXIS_FONT };
+/** Legend text in dark grey: series colours such as sky blue or yellow are too light for text on white. */
+export const legendText = (value: string) => <span style={{ color: '#333' }}>{value}</span>;
 
 function labelOf(result: ExplorerResult, name: string): string {
   return result.methods.find((m) => m.name === name)?.label ?? name;
@@ -42,24 +54,28 @@ export function HopChart({ result }: { result: ExplorerResult }) {
     for (const m of result.methods) if (m.name !== 'retrain') row[m.name] = result.report.methods[m.name].movementPerHop[h];
     return row;
   });
+  const name = (s: string) => (s === 'reference' ? 'Proximal reference' : labelOf(result, s));
   return (
     <Figure
       id="hops"
       title="Movement per hop"
       look="Bars as tall as the black reference bar mean the method moves the neighbourhood as much as the proximal reference (retraining within the trust region μ); the effect fades with distance. Height alone is weak evidence: read it with the fidelity figure."
+      data={{ columns: ['hop', ...series.map(name)], rows: rows.map((r) => [r.hop, ...series.map((s) => r[s])]) }}
     >
-      <ResponsiveContainer width="100%" height={260}>
-        <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="hop" />
-          <YAxis tickFormatter={(v: number) => fmt(v, 3)} width={56} label={{ value: 'mean ‖Δe‖', angle: -90, position: 'insideLeft', fontSize: 11 }} />
-          <Tooltip formatter={num} />
-          <Legend />
-          {series.map((s) => (
-            <Bar key={s} dataKey={s} name={s === 'reference' ? 'Proximal reference' : labelOf(result, s)} fill={colour(result, s)} isAnimationActive={false} />
-          ))}
-        </BarChart>
-      </ResponsiveContainer>
+      <ChartImage label={`Bar chart: mean embedding movement at hops 1 to ${hops} for ${series.map(name).join(', ')}`}>
+        <ResponsiveContainer width="100%" height={280}>
+          <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 4 }} accessibilityLayer={false}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="hop" tick={tick} />
+            <YAxis tickFormatter={(v: number) => fmt(v, 3)} width={76} tick={tick} label={yTitle('mean ‖Δe‖')} />
+            <Tooltip formatter={num} />
+            <Legend wrapperStyle={legendStyle} formatter={legendText} />
+            {series.map((s) => (
+              <Bar key={s} dataKey={s} name={name(s)} fill={colour(result, s)} isAnimationActive={false} />
+            ))}
+          </BarChart>
+        </ResponsiveContainer>
+      </ChartImage>
     </Figure>
   );
 }
@@ -83,36 +99,62 @@ export function MovementScatter({ result }: { result: ExplorerResult }) {
   }, [result, method]);
   const m = result.report.methods[method];
   const max = Math.max(0, ...points.flat().flatMap((p) => [p.x, p.y]));
+  // Round ticks on both axes, the same on both so the diagonal is at 45°.
+  const axis = niceTicks(0, max || 1, 4);
+  const ticks = [...axis.ticks];
+  if (ticks.length > 1 && ticks[ticks.length - 1] < max) ticks.push(Number((2 * ticks[ticks.length - 1] - ticks[ticks.length - 2]).toPrecision(12)));
+  const axisMax = ticks[ticks.length - 1];
+  const tickText = (v: number) => v.toFixed(axis.digits);
   if (!result.reference || !m) return null;
+  const meanOf = (ps: { x: number; y: number }[], k: 'x' | 'y') => (ps.length ? ps.reduce((a, p) => a + p[k], 0) / ps.length : NaN);
   return (
     <Figure
       id="scatter"
       title="Per-node movement vs the proximal reference"
       look={`Points on the diagonal: the method moved each node as the reference does. Its update's relative error is ${fmt(m.fidelity.paramRelErr, 2)} (cosine ${fmt(m.fidelity.paramCos, 2)}); median per-node cosine ${fmt(m.movementCos, 2)}. (The Pearson r of these norms, ${fmt(m.movementPearson, 2)}, is weak evidence: every method gets the graph change for free in it.)`}
       actions={
-        <select aria-label="Method" value={method} onChange={(e) => setMethod(e.target.value)}>
-          {candidates.map((c) => (
-            <option key={c} value={c}>
-              {labelOf(result, c)}
-            </option>
-          ))}
-        </select>
+        <label className="inline-select">
+          Method{' '}
+          <select value={method} onChange={(e) => setMethod(e.target.value)}>
+            {candidates.map((c) => (
+              <option key={c} value={c}>
+                {labelOf(result, c)}
+              </option>
+            ))}
+          </select>
+        </label>
       }
+      data={{
+        columns: ['hop', 'nodes', 'mean reference ‖Δe‖', `mean ${labelOf(result, method)} ‖Δe‖`],
+        rows: [1, 2, 3].map((h) => [`hop ${h}`, points[h]?.length ?? 0, meanOf(points[h] ?? [], 'x'), meanOf(points[h] ?? [], 'y')]),
+      }}
     >
-      <ResponsiveContainer width="100%" height={280}>
-        <ScatterChart margin={{ top: 8, right: 16, bottom: 20, left: 16 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis type="number" dataKey="x" name="reference" domain={[0, max]} tickFormatter={(v: number) => fmt(v, 3)} label={{ value: 'proximal reference ‖Δe‖', position: 'insideBottom', offset: -10, fontSize: 11 }} />
-          <YAxis type="number" dataKey="y" name={method} domain={[0, max]} tickFormatter={(v: number) => fmt(v, 3)} width={56} label={{ value: `${labelOf(result, method)} ‖Δe‖`, angle: -90, position: 'insideLeft', fontSize: 11 }} />
-          <ZAxis range={[14, 14]} />
-          <Tooltip formatter={num} />
-          <ReferenceLine segment={[{ x: 0, y: 0 }, { x: max, y: max }]} stroke="#999" strokeDasharray="4 4" />
-          <Legend verticalAlign="top" height={24} />
-          {[1, 2, 3].map((h) => (
-            <Scatter key={h} name={`hop ${h}`} data={points[h] ?? []} fill={[PALETTE.vermillion, PALETTE.blue, PALETTE.green][h - 1]} isAnimationActive={false} />
-          ))}
-        </ScatterChart>
-      </ResponsiveContainer>
+      <ChartImage label={`Scatter plot: each node's movement under ${labelOf(result, method)} against the proximal reference, coloured by hop; Pearson r ${fmt(m.movementPearson, 2)}`}>
+        <ResponsiveContainer width="100%" height={300}>
+          <ScatterChart margin={{ top: 8, right: 16, bottom: 4, left: 4 }} accessibilityLayer={false}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis
+              type="number"
+              dataKey="x"
+              name="reference"
+              domain={[0, axisMax]}
+              ticks={ticks}
+              tickFormatter={tickText}
+              tick={tick}
+              height={46}
+              label={{ value: 'proximal reference ‖Δe‖', position: 'insideBottom', offset: 0, style: { fontSize: AXIS_FONT, fill: '#333' } }}
+            />
+            <YAxis type="number" dataKey="y" name={method} domain={[0, axisMax]} ticks={ticks} tickFormatter={tickText} width={76} tick={tick} label={yTitle(`${labelOf(result, method)} ‖Δe‖`)} />
+            <ZAxis range={[14, 14]} />
+            <Tooltip formatter={num} />
+            <ReferenceLine segment={[{ x: 0, y: 0 }, { x: axisMax, y: axisMax }]} stroke="#999" strokeDasharray="4 4" />
+            <Legend verticalAlign="top" height={28} wrapperStyle={legendStyle} formatter={legendText} />
+            {[1, 2, 3].map((h) => (
+              <Scatter key={h} name={`hop ${h}`} data={points[h] ?? []} fill={[PALETTE.vermillion, PALETTE.blue, PALETTE.green][h - 1]} isAnimationActive={false} />
+            ))}
+          </ScatterChart>
+        </ResponsiveContainer>
+      </ChartImage>
     </Figure>
   );
 }
@@ -125,6 +167,24 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
   const times = rows.map((r) => r.ms).filter((v) => v > 0);
   // Explicit log-scale bounds: every bar, the fastest too, stays inside the axis.
   const timeDomain: [number, number] = [Math.min(...times) / 2, Math.max(...times) * 1.5];
+  // Counts, not fractions: "3 of 95" reads the same on every data set (0.53 and 7.4e-3 did not).
+  const inTop = (r: { forgetInTop20Count: number }) => `${r.forgetInTop20Count} of ${report.forgotten}`;
+  // The noise floor is named in the legend, not on its line (a label there sat over the bars).
+  const utilityLegend = () => (
+    <ul className="chart-legend">
+      <li>
+        <span className="swatch" style={{ background: PALETTE.blue }} /> Recall@20
+      </li>
+      <li>
+        <span className="swatch" style={{ background: PALETTE.orange }} /> NDCG@20
+      </li>
+      {noise && (
+        <li>
+          <span className="key dashed" style={{ borderColor: '#000' }} /> noise floor (Recall@20 of a second scratch model)
+        </li>
+      )}
+    </ul>
+  );
   return (
     <Figure
       id="metrics"
@@ -133,46 +193,68 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
       wide
     >
       <div className="metrics-grid">
-        <ResponsiveContainer width="100%" height={220}>
-          <BarChart data={rows} margin={{ top: 18, right: 8, bottom: 4, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="label" interval={0} tick={{ fontSize: 11 }} />
-            <YAxis domain={[0, 'auto']} tickFormatter={(v: number) => fmt(v, 2)} width={44} />
-            <Tooltip formatter={num} />
-            <Legend />
-            <Bar dataKey="recall20" name="Recall@20" fill={PALETTE.blue} isAnimationActive={false} />
-            <Bar dataKey="ndcg20" name="NDCG@20" fill={PALETTE.orange} isAnimationActive={false} />
-            {noise && <ReferenceLine y={noise.recall20} stroke="#000" strokeDasharray="5 4" label={{ value: 'noise floor (Recall@20, seed + 1)', position: 'top', fontSize: 10 }} />}
-          </BarChart>
-        </ResponsiveContainer>
-        <ResponsiveContainer width="100%" height={220}>
-          <BarChart data={rows} margin={{ top: 18, right: 8, bottom: 4, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="label" interval={0} tick={{ fontSize: 11 }} />
-            <YAxis scale="log" domain={timeDomain} allowDataOverflow tickFormatter={(v: number) => fmtMs(v)} width={56} />
-            <Tooltip formatter={(v) => (typeof v === 'number' ? fmtMs(v) : String(v))} />
-            <Bar dataKey="ms" name="time (log scale)" isAnimationActive={false}>
-              {rows.map((r) => (
-                <Cell key={r.name} fill={colour(result, r.name)} />
-              ))}
-            </Bar>
-          </BarChart>
-        </ResponsiveContainer>
+        <ChartImage label="Bar chart: Recall@20 and NDCG@20 per method, with the noise floor; the numbers are in the table below">
+          <ResponsiveContainer width="100%" height={250}>
+            <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 4 }} accessibilityLayer={false}>
+              <CartesianGrid strokeDasharray="3 3" vertical={false} />
+              <XAxis dataKey="label" interval={0} tick={tick} />
+              <YAxis domain={[0, 'auto']} tickFormatter={(v: number) => fmt(v, 2)} width={48} tick={tick} />
+              <Tooltip formatter={num} />
+              <Legend wrapperStyle={legendStyle} content={utilityLegend} />
+              <Bar dataKey="recall20" name="Recall@20" fill={PALETTE.blue} isAnimationActive={false} />
+              <Bar dataKey="ndcg20" name="NDCG@20" fill={PALETTE.orange} isAnimationActive={false} />
+              {noise && <ReferenceLine y={noise.recall20} stroke="#000" strokeDasharray="5 4" />}
+            </BarChart>
+          </ResponsiveContainer>
+        </ChartImage>
+        <ChartImage label="Bar chart: time per method on a log scale; the numbers are in the table below">
+          <ResponsiveContainer width="100%" height={250}>
+            <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 4 }} accessibilityLayer={false}>
+              <CartesianGrid strokeDasharray="3 3" vertical={false} />
+              <XAxis dataKey="label" interval={0} tick={tick} />
+              <YAxis scale="log" domain={timeDomain} allowDataOverflow tickFormatter={(v: number) => fmtMs(v)} width={64} tick={tick} />
+              <Tooltip formatter={(v) => (typeof v === 'number' ? fmtMs(v) : String(v))} />
+              <Legend wrapperStyle={legendStyle} formatter={legendText} />
+              <Bar dataKey="ms" name="time (log scale)" fill={PALETTE.grey} isAnimationActive={false}>
+                {rows.map((r) => (
+                  <Cell key={r.name} fill={colour(result, r.name)} />
+                ))}
+              </Bar>
+            </BarChart>
+          </ResponsiveContainer>
+        </ChartImage>
       </div>
+      <TableScroll label="Metrics per method">
       <table className="result-table" data-testid="metrics-table">
         <thead>
           <tr>
             <th scope="col">Method</th>
-            <th scope="col">Recall@20</th>
-            <th scope="col">NDCG@20</th>
-            <th scope="col">Forgotten items in top-20</th>
-            <th scope="col">Forget-set mean rank</th>
-            <th scope="col">MIA AUC</th>
-            <th scope="col">AUC test / forget</th>
+            <th scope="col">
+              <Term name="recall@20">Recall@20</Term>
+            </th>
+            <th scope="col">
+              <Term name="ndcg@20">NDCG@20</Term>
+            </th>
+            <th scope="col">
+              <Term name="forget-top20">Forgotten items in top-20</Term>
+            </th>
+            <th scope="col">
+              <Term name="forget-rank">Forget-set mean rank</Term>
+            </th>
+            <th scope="col">
+              <Term name="mia-auc">MIA AUC</Term>
+            </th>
+            <th scope="col">
+              <Term name="auc-test-forget">AUC test / forget</Term>
+            </th>
             <th scope="col">Trainable params</th>
-            <th scope="col">Top-20 overlap w/ Retrain</th>
+            <th scope="col">
+              <Term name="top20-overlap">Top-20 overlap w/ Retrain</Term>
+            </th>
             <th scope="col">Time</th>
-            <th scope="col">Speed-up</th>
+            <th scope="col">
+              <Term name="speedup">Speed-up</Term>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -180,7 +262,7 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
             <th scope="row">Original (before)</th>
             <td>{fmt(report.original.recall20, 4)}</td>
             <td>{fmt(report.original.ndcg20, 4)}</td>
-            <td>{fmt(report.original.forgetInTop20, 2)}</td>
+            <td>{inTop(report.original)}</td>
             <td>{fmt(report.original.forgetMeanRank, 0)}</td>
             <td>{fmt(report.original.miaAuc, 2)}</td>
             <td>
@@ -198,7 +280,7 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
               </th>
               <td>{fmt(r.recall20, 4)}</td>
               <td>{fmt(r.ndcg20, 4)}</td>
-              <td>{fmt(r.forgetInTop20, 2)}</td>
+              <td>{inTop(r)}</td>
               <td>{fmt(r.forgetMeanRank, 0)}</td>
               <td>{fmt(r.miaAuc, 2)}</td>
               <td>
@@ -212,7 +294,9 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
           ))}
           {noise && (
             <tr className="muted-row">
-              <th scope="row">Noise floor (scratch, seed + 1)</th>
+              <th scope="row">
+                <Term name="noise-floor">Noise floor</Term> (scratch, seed + 1)
+              </th>
               <td>{fmt(noise.recall20, 4)}</td>
               <td>–</td>
               <td>–</td>
@@ -227,6 +311,7 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
           )}
         </tbody>
       </table>
+      </TableScroll>
     </Figure>
   );
 }
@@ -243,18 +328,21 @@ export function ScratchLesson({ result }: { result: ExplorerResult }) {
       id="lesson"
       title="Why not compare with scratch retraining?"
       look={`A scratch retrain with another seed moves every node ~${ratio.toFixed(0)}× more than the deletion does, and per node the two are unrelated (r = ${fmt(noise.movementPearson, 2)}); as an update its relative error against the reference is ${fmt(noise.fidelity.paramRelErr, 0)} (no update: 1). It shows training noise, not the deletion.`}
+      data={{ columns: ['hop', 'the deletion (proximal reference)', 'scratch retrain, another seed'], rows: rows.map((r) => [r.hop, r.deletion, r.scratch]) }}
     >
-      <ResponsiveContainer width="100%" height={240}>
-        <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="hop" />
-          <YAxis tickFormatter={(v: number) => fmt(v, 2)} width={50} label={{ value: 'mean ‖Δe‖', angle: -90, position: 'insideLeft', fontSize: 11 }} />
-          <Tooltip formatter={num} />
-          <Legend />
-          <Bar dataKey="deletion" name="the deletion (proximal reference)" fill="#000" isAnimationActive={false} />
-          <Bar dataKey="scratch" name="scratch retrain, another seed" fill={PALETTE.grey} isAnimationActive={false} />
-        </BarChart>
-      </ResponsiveContainer>
+      <ChartImage label="Bar chart: mean movement per hop caused by the deletion against a scratch retrain with another seed">
+        <ResponsiveContainer width="100%" height={260}>
+          <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 4 }} accessibilityLayer={false}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="hop" tick={tick} />
+            <YAxis tickFormatter={(v: number) => fmt(v, 2)} width={70} tick={tick} label={yTitle('mean ‖Δe‖')} />
+            <Tooltip formatter={num} />
+            <Legend wrapperStyle={legendStyle} formatter={legendText} />
+            <Bar dataKey="deletion" name="the deletion (proximal reference)" fill="#000" isAnimationActive={false} />
+            <Bar dataKey="scratch" name="scratch retrain, another seed" fill={PALETTE.grey} isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      </ChartImage>
     </Figure>
   );
 }
