@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 
 /** A wide table scrolls inside its own box, never the page; the box is a named, focusable region so a
  *  keyboard user can scroll it too. */
@@ -17,13 +17,16 @@ export interface ChartData {
 
 const cell = (v: string | number) => (typeof v === 'number' ? (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : '–') : v);
 
-/** A chart's numbers as a table, one click away: the text alternative of the picture. */
+/** A chart's numbers as a table, one click away: the text alternative of the picture. The table is
+ *  built when opened (charts that update every epoch stay cheap to render). */
 export function ShowData({ title, data }: { title: string; data: ChartData }) {
+  const [open, setOpen] = useState(false);
   return (
-    <details className="chart-data">
+    <details className="chart-data" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>
         Show data<span className="sr-only">: {title}</span>
       </summary>
+      {open && (
       <TableScroll label={`${title}: data`}>
         <table className="result-table">
           <caption className="sr-only">{title}</caption>
@@ -53,6 +56,7 @@ export function ShowData({ title, data }: { title: string; data: ChartData }) {
           </tbody>
         </table>
       </TableScroll>
+      )}
     </details>
   );
 }

@@ -1,5 +1,4 @@
 import { niceTicks } from '../viz/ticks';
-import { useMinFont } from './useMinFont';
 
 /**
  * A small SVG line chart for curves that update every epoch. The explorer's charts use recharts, but a
@@ -24,9 +23,12 @@ interface Props {
 }
 
 const W = 420;
+const FONT = 13;
 
 export function LiveChart({ series, length, yDomain, height = 210, label }: Props) {
-  const { ref, font } = useMinFont(W);
+  // A fixed size, not measured: this chart re-renders every epoch and must stay far under a frame. 13
+  // units show as 12–14 px wherever the chart is at least 390 px wide (laptop and projector layouts).
+  const font = FONT;
   const finite = series.flatMap((s) => s.values.filter((v): v is number => v !== undefined && Number.isFinite(v)));
   let [lo, hi] = yDomain ?? [Math.min(...finite), Math.max(...finite)];
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) [lo, hi] = [0, 1];
@@ -40,7 +42,7 @@ export function LiveChart({ series, length, yDomain, height = 210, label }: Prop
   const y = (v: number) => PAD.top + (1 - (v - lo) / (hi - lo)) * (height - PAD.top - PAD.bottom);
   const xTicks = niceTicks(1, n, 6).ticks.filter((t) => Number.isInteger(t));
   return (
-    <svg ref={ref} viewBox={`0 0 ${W} ${height}`} className="live-chart" role="img" aria-label={label}>
+    <svg viewBox={`0 0 ${W} ${height}`} className="live-chart" role="img" aria-label={label}>
       {y4.ticks.map((t, k) => (
         <g key={`y${t}`}>
           <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} stroke="#e3e6ea" />

@@ -52,9 +52,7 @@ export function ForgetPanel() {
   if (!summary || !users) {
     return (
       <section className="panel" aria-labelledby="forget-h">
-        <h2 id="forget-h" tabIndex={-1}>
-          4 · Forget
-        </h2>
+        <h2 id="forget-h" tabIndex={-1}>4 · Forget</h2>
         <p className="muted">Train a model first; then pick a user (here or on the map) and forget their data.</p>
       </section>
     );
@@ -102,9 +100,7 @@ export function ForgetPanel() {
 
   return (
     <section className="panel" aria-labelledby="forget-h">
-      <h2 id="forget-h" tabIndex={-1}>
-          4 · Forget
-        </h2>
+      <h2 id="forget-h" tabIndex={-1}>4 · Forget</h2>
       <fieldset className="modes" disabled={busy}>
         <legend className="sr-only">What to forget</legend>
         {(

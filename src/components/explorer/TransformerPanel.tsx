@@ -58,7 +58,7 @@ export function TransformerPanel() {
           <ChartImage label="Bar chart: AUC on test and on the forget set per method; the numbers are in the table below">
             <ResponsiveContainer width="100%" height={250}>
               {/* Room on the right for the "chance" label at 0.5 (it was cut off). */}
-              <BarChart data={rows} margin={{ top: 8, right: 64, bottom: 4, left: 4 }} accessibilityLayer={false}>
+              <BarChart data={rows} margin={{ top: 8, right: 92, bottom: 4, left: 4 }} accessibilityLayer={false}>
                 <CartesianGrid strokeDasharray="3 3" vertical={false} />
                 <XAxis dataKey="label" interval={0} tick={{ fontSize: AXIS_FONT }} />
                 <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tickFormatter={(v: number) => v.toFixed(2)} width={48} tick={{ fontSize: AXIS_FONT }} />
