@@ -15,7 +15,7 @@ export const GLOSSARY: GlossaryEntry[] = [
     key: 'reference',
     term: 'Reference (paired / proximal)',
     names: ['paired reference', 'proximal reference', 'reference'],
-    text: 'What the deletion itself does to the embeddings. Starting from the trained model, the same deterministic solver runs once on all the data and once on the data without the forgotten part; the difference is the movement the deletion causes, free of the noise of a new random start. Each method’s movement is compared with it.',
+    text: 'What the deletion itself does to the model. Starting from the trained model, the same deterministic solver re-fits it once on all the data and once on the data without the forgotten part, each kept near the trained model (a trust region of strength μ, the influence methods’ damping); the difference is what the deletion causes, free of the noise of a new random start. Each method’s update is compared with it.',
   },
   {
     key: 'mia-auc',

@@ -16,7 +16,7 @@ export function BackendBadge() {
       </span>
       {backend && (
         <span className="backend-reason">
-          {backend.reason} <Term name="spmm">(SpMM)</Term>
+          {backend.reason} (<Term name="spmm">SpMM</Term>)
         </span>
       )}
       <label>
