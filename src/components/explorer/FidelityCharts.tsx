@@ -16,7 +16,9 @@ import type { ExplorerResult, HorizonPoint } from '../../../workers/protocol';
 import { PALETTE } from '../../palette';
 import { useStore } from '../../store';
 import { fmt } from '../../viz/stats';
-import { Figure } from './Figure';
+import { TableScroll } from '../DataTable';
+import { legendStyle, legendText, tick, xTitle, yTitle } from './chartStyle';
+import { ChartImage, Figure } from './Figure';
 
 /** The baselines every method's fidelity is read against (fidelity.ts). */
 const BASELINES = [
@@ -52,14 +54,15 @@ export function FidelityChart({ result }: { result: ExplorerResult }) {
     : 'Relative error of each update against the reference: 0 is exact, 1 is no update.';
   return (
     <Figure id="fidelity" title={`Fidelity to the proximal reference (μ = ${ref.mu.toExponential(0)})`} look={look} wide>
-      <ResponsiveContainer width="100%" height={260}>
-        <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 8 }}>
+      <ChartImage label="Bar chart: each method's and baseline's relative error against the proximal reference; the numbers are in the table below">
+      <ResponsiveContainer width="100%" height={280}>
+        <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 4 }} accessibilityLayer={false}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="short" interval={0} tick={{ fontSize: 11 }} />
-          <YAxis width={48} domain={[0, (max: number) => Math.min(3, Math.max(1.2, max))]} allowDataOverflow tickFormatter={(v: number) => fmt(v, 2)} />
+          <XAxis dataKey="short" interval={0} tick={tick} />
+          <YAxis width={52} domain={[0, (max: number) => Math.min(3, Math.max(1.2, max))]} allowDataOverflow tickFormatter={(v: number) => fmt(v, 2)} tick={tick} />
           <Tooltip formatter={num} />
-          <Legend />
-          <ReferenceLine y={1} stroke="#999" strokeDasharray="4 4" label={{ value: 'no update', fontSize: 11, position: 'insideTopRight' }} />
+          <Legend wrapperStyle={legendStyle} formatter={legendText} />
+          <ReferenceLine y={1} stroke="#999" strokeDasharray="4 4" label={{ value: 'no update', position: 'insideTopRight', style: { fontSize: 13, fill: '#333' } }} />
           <Bar dataKey="paramRelErr" name="parameter relative error" fill={PALETTE.blue} isAnimationActive={false}>
             {rows.map((r) => (
               <Cell key={r.key} fill={r.colour} />
@@ -72,6 +75,8 @@ export function FidelityChart({ result }: { result: ExplorerResult }) {
           </Bar>
         </BarChart>
       </ResponsiveContainer>
+      </ChartImage>
+      <TableScroll label="Fidelity per method and baseline">
       <table className="result-table" data-testid="fidelity-table">
         <caption className="muted">
           Against the proximal reference: {ref.iterations} L-BFGS iterations, {fmt(ref.ms / 1000, 2)} s, gradient {fmt(ref.gradRatio, 2)} × the
@@ -96,6 +101,7 @@ export function FidelityChart({ result }: { result: ExplorerResult }) {
           ))}
         </tbody>
       </table>
+      </TableScroll>
     </Figure>
   );
 }
@@ -153,6 +159,11 @@ export function HorizonChart({ result }: { result: ExplorerResult }) {
       title="The horizon lesson: fidelity against μ"
       look="Influence functions answer the deletion within a trust region of strength μ around the trained model. Smaller μ asks for a longer horizon — closer to full retraining — and a one-shot update follows it only so far."
       wide
+      data={
+        horizon
+          ? { columns: ['μ', ...HORIZON_SERIES.map((h) => h.label)], rows: points.map((p) => [p.mu.toExponential(0), ...HORIZON_SERIES.map((h) => p.fidelity[h.key]?.paramRelErr ?? NaN)]) }
+          : undefined
+      }
       actions={
         <>
           <button type="button" className="small" data-testid="run-horizon" disabled={phase !== 'idle'} onClick={() => void run()}>
@@ -177,8 +188,9 @@ export function HorizonChart({ result }: { result: ExplorerResult }) {
       )}
       {horizon && (
         <>
-          <ResponsiveContainer width="100%" height={300}>
-            <LineChart data={rows} margin={{ top: 8, right: 24, bottom: 24, left: 8 }}>
+          <ChartImage label="Line chart: parameter relative error of each method and baseline against μ, on log scales; the numbers are under Show data">
+          <ResponsiveContainer width="100%" height={320}>
+            <LineChart data={rows} margin={{ top: 8, right: 24, bottom: 4, left: 4 }} accessibilityLayer={false}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis
                 dataKey="mu"
@@ -188,7 +200,9 @@ export function HorizonChart({ result }: { result: ExplorerResult }) {
                 reversed
                 ticks={points.map((p) => p.mu)}
                 tickFormatter={(v: number) => v.toExponential(0)}
-                label={{ value: 'μ (smaller → longer horizon)', position: 'insideBottom', offset: -14, fontSize: 12 }}
+                tick={tick}
+                height={46}
+                label={xTitle('μ (smaller → longer horizon)')}
               />
               <YAxis
                 type="number"
@@ -197,11 +211,12 @@ export function HorizonChart({ result }: { result: ExplorerResult }) {
                 allowDataOverflow
                 ticks={[0.01, 0.03, 0.1, 0.3, 1, 3, 10]}
                 tickFormatter={(v: number) => String(v)}
-                width={48}
-                label={{ value: 'parameter rel. error', angle: -90, position: 'insideLeft', fontSize: 12 }}
+                width={70}
+                tick={tick}
+                label={yTitle('parameter rel. error')}
               />
               <Tooltip formatter={num} labelFormatter={(v) => `μ = ${Number(v).toExponential(0)}`} />
-              <Legend verticalAlign="top" height={28} />
+              <Legend verticalAlign="top" wrapperStyle={legendStyle} formatter={legendText} />
               <ReferenceLine y={1} stroke="#999" strokeDasharray="4 4" />
               {HORIZON_SERIES.map((s) => (
                 <Line
@@ -217,6 +232,7 @@ export function HorizonChart({ result }: { result: ExplorerResult }) {
               ))}
             </LineChart>
           </ResponsiveContainer>
+          </ChartImage>
           <ul className="lesson" data-testid="horizon-lesson">
             {lesson.map((l) => (
               <li key={l}>{l}</li>

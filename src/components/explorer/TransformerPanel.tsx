@@ -6,7 +6,7 @@ import { fmt, fmtMs } from '../../viz/stats';
 import { TableScroll } from '../DataTable';
 import { NumberField } from '../NumberField';
 import { Term } from '../Term';
-import { AXIS_FONT, legendText } from './charts';
+import { AXIS_FONT, legendText } from './chartStyle';
 import { ChartImage, Figure } from './Figure';
 
 const LABELS: Record<string, string> = { original: 'Original', retrain: 'Retrain', finetune: 'Fine-tune', neggrad: 'NegGrad', e2urec: 'E2URec (LoRA)' };

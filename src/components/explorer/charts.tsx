@@ -21,6 +21,7 @@ import { niceTicks } from '../../viz/ticks';
 import { enteredCaption, forgottenCaption, type SeriesList } from '../../viz/captions';
 import { TableScroll } from '../DataTable';
 import { Term } from '../Term';
+import { AXIS_FONT, legendStyle, legendText, tick, yTitle } from './chartStyle';
 import { ChartImage, Figure } from './Figure';
 
 /** One colour per series everywhere: the proximal reference is black, scratch retrain grey; each method
@@ -30,14 +31,6 @@ const colour = (result: ExplorerResult, name: string) =>
   SERIES_COLOURS[name] ?? result.methods.find((m) => m.name === name)?.colour ?? PALETTE.orange;
 const num = (v: unknown) => (typeof v === 'number' ? fmt(v, 4) : String(v));
 
-/** Chart text at 12 px or more (a projector at the back of a room). */
-export const AXIS_FONT = 13;
-const tick = { fontSize: AXIS_FONT };
-/** A y-axis title at the left edge of the axis box, clear of the tick numbers (the axis is `width` wide). */
-const yTitle = (value: string) => ({ value, angle: -90, position: 'insideLeft' as const, offset: 0, dx: 8, style: { textAnchor: 'middle' as const, fontSize: AXIS_FONT, fill: '#333' } });
-const legendStyle = { fontSize: AXIS_FONT };
-/** Legend text in dark grey: series colours such as sky blue or yellow are too light for text on white. */
-export const legendText = (value: string) => <span style={{ color: '#333' }}>{value}</span>;
 
 function labelOf(result: ExplorerResult, name: string): string {
   return result.methods.find((m) => m.name === name)?.label ?? name;
