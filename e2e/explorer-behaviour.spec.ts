@@ -107,6 +107,8 @@ test('the user id is typed key by key, checked on Enter, blur and Forget; whole-
   await expect(page.getByTestId('fig-top20')).toContainText('User u54 is gone');
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.screenshot({ path: 'test-results/behaviour-results-1440.png', fullPage: true });
+  await page.locator('.result-summary').screenshot({ path: 'test-results/behaviour-headline-1440.png' });
+  await page.getByTestId('fig-top20').screenshot({ path: 'test-results/behaviour-top20-1440.png' });
   expect(watched.errors).toEqual([]);
 });
 
