@@ -9,8 +9,8 @@ mkdir -p .reports
 rm -f .reports/vitest.json .reports/playwright.json
 
 status=0
-echo "» type check" >&2
-npx tsc --noEmit -p tsconfig.json || status=1
+echo "» type check (the app, then the core alone without the DOM library)" >&2
+npm run --silent typecheck || status=1
 echo "» unit tests" >&2
 npx vitest run --reporter=default --reporter=json --outputFile.json=.reports/vitest.json || status=1
 echo "» build" >&2
