@@ -18,6 +18,7 @@ describe('experiment URL state', () => {
       forget: 'items:u12:i3,i9',
       methods: ['retrain', 'ifru'],
       backend: 'wasm',
+      transformerEpochs: 12,
     };
     const back = fromHash(toHash(e));
     expect(back.problems).toEqual([]);

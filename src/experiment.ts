@@ -21,6 +21,8 @@ export interface Experiment {
   forget: string;
   methods: string[];
   backend: string;
+  /** Epochs of the transformer recommender (its original model and Retrain). */
+  transformerEpochs: number;
 }
 
 type Field =
@@ -33,7 +35,7 @@ export const FIELDS: Field[] = [
   { name: 'epochs', type: 'number', min: 1, max: 500, integer: true },
   { name: 'dim', type: 'number', min: 2, max: 256, integer: true },
   { name: 'layers', type: 'number', min: 0, max: 6, integer: true },
-  { name: 'lr', type: 'number', min: 1e-6, max: 1 },
+  { name: 'lr', type: 'number', min: 1e-5, max: 1 },
   { name: 'reg', type: 'number', min: 0, max: 1 },
   { name: 'batch', type: 'number', min: 16, max: 65536, integer: true },
   { name: 'seed', type: 'number', min: 0, integer: true },
@@ -43,7 +45,14 @@ export const FIELDS: Field[] = [
   { name: 'forget', type: 'string' },
   { name: 'methods', type: 'list' },
   { name: 'backend', type: 'string' },
+  { name: 'transformerEpochs', type: 'number', min: 1, max: 50, integer: true },
 ];
+
+/** The bounds of a numeric field, declared once in FIELDS: the URL check and the page's inputs use them. */
+export function bounds(name: keyof Experiment): { min?: number; max?: number } {
+  const f = FIELDS.find((x) => x.name === name);
+  return f?.type === 'number' ? { min: f.min, max: f.max } : {};
+}
 
 /** The page opens on the quick class demo: the small preset trains to a useful model in seconds. The
  *  LightGCN paper's lr 1e-3 / batch 2048 take a hundred epochs on a graph of 5k edges, so the demo uses
@@ -63,6 +72,7 @@ export const DEFAULT_EXPERIMENT: Experiment = {
   forget: '',
   methods: [...DEMO_METHODS],
   backend: 'auto',
+  transformerEpochs: 8,
 };
 
 /** Serialises the fields that differ from the defaults (short, readable links). */

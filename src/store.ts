@@ -78,7 +78,7 @@ interface State {
   horizonProgress: UnlearnProgress | null;
 
   init(): Promise<void>;
-  runTransformer(epochs: number): Promise<void>;
+  runTransformer(): Promise<void>;
   runHorizon(): Promise<void>;
   setForget(spec: string): Promise<void>;
   unlearn(): Promise<void>;
@@ -384,7 +384,7 @@ export const useStore = create<State>((set, get, api) => {
       }
     },
 
-    async runTransformer(epochs) {
+    async runTransformer() {
       const { phase, experiment } = get();
       if (phase !== 'idle' || !runnable(parseForget(experiment.forget))) return;
       set({ phase: 'unlearning', transformerProgress: { stage: 'original', fraction: 0 } });
@@ -393,7 +393,7 @@ export const useStore = create<State>((set, get, api) => {
         const transformer = await engine().transformerUnlearn(
           experiment.forget,
           methods,
-          epochs,
+          experiment.transformerEpochs,
           proxy((p: UnlearnProgress) => set({ transformerProgress: p })),
         );
         set({ transformer });

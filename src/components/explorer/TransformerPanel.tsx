@@ -1,6 +1,6 @@
-import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useStore } from '../../store';
+import { bounds } from '../../experiment';
 import { PALETTE } from '../../palette';
 import { fmt, fmtMs } from '../../viz/stats';
 import { TableScroll } from '../DataTable';
@@ -19,7 +19,8 @@ export function TransformerPanel() {
   const phase = useStore((s) => s.phase);
   const run = useStore((s) => s.runTransformer);
   const cancel = useStore((s) => s.cancel);
-  const [epochs, setEpochs] = useState(8);
+  const epochs = useStore((s) => s.experiment.transformerEpochs);
+  const update = useStore((s) => s.update);
   const rows = report
     ? [['original', report.original] as const, ...Object.entries(report.methods)].map(([name, m]) => ({
         name,
@@ -37,8 +38,8 @@ export function TransformerPanel() {
       wide
       actions={
         <>
-          <NumberField label="Transformer epochs" value={epochs} min={1} max={50} step={1} disabled={phase !== 'idle'} onChange={(v) => v && setEpochs(v)} />
-          <button type="button" className="small" data-testid="run-transformer" disabled={phase !== 'idle'} onClick={() => void run(epochs)}>
+          <NumberField label="Transformer epochs" value={epochs} {...bounds('transformerEpochs')} step={1} disabled={phase !== 'idle'} onChange={(v) => v && update({ transformerEpochs: v })} />
+          <button type="button" className="small" data-testid="run-transformer" disabled={phase !== 'idle'} onClick={() => void run()}>
             Run on the transformer
           </button>
           <button type="button" className="small" disabled={!progress} onClick={cancel}>

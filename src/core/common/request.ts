@@ -1,5 +1,6 @@
 import type { Dataset, Edges } from '../types';
 import { makeRng } from '../rng';
+import { readForgetSpec } from './forgetSpec';
 
 /** What to forget (docs/method.md#forget-requests). Ids are dense ids of the Dataset. */
 export type ForgetRequest =
@@ -99,31 +100,18 @@ export function datasetWithout(ds: Dataset, split: ForgetSplit): Dataset {
   return { ...ds, train: split.remaining };
 }
 
-/**
- * Parses the CLI/URL form `user:ID`, `items:USER:ITEM,ITEM` or `random:FRACTION` (ids as written
- * in the data file). `seed` seeds the random fraction.
- */
+/** Resolves the text form (forgetSpec.ts: the grammar) against the data set's ids. `seed` seeds a random fraction. */
 export function parseForgetSpec(spec: string, ds: Dataset, seed: number): ForgetRequest {
-  const [kind, ...rest] = spec.split(':');
-  const userIndex = (id: string): number => {
-    const u = ds.userIds.indexOf(id);
-    if (u < 0) throw new Error(`unknown user id "${id}"`);
-    return u;
-  };
-  if (kind === 'user' && rest.length === 1) return { kind: 'user', user: userIndex(rest[0]) };
-  if (kind === 'items' && rest.length === 2) {
-    const items = rest[1].split(',').filter((s) => s !== '').map((id) => {
-      const i = ds.itemIds.indexOf(id);
-      if (i < 0) throw new Error(`unknown item id "${id}"`);
-      return i;
-    });
-    if (items.length === 0) throw new Error('items: needs at least one item id');
-    return { kind: 'items', user: userIndex(rest[0]), items };
-  }
-  if (kind === 'random' && rest.length === 1) {
-    const fraction = Number(rest[0]);
-    if (!Number.isFinite(fraction)) throw new Error(`bad fraction "${rest[0]}"`);
-    return { kind: 'random', fraction, seed };
-  }
-  throw new Error(`bad forget spec "${spec}": use user:ID, items:USER:ITEM,ITEM or random:FRACTION`);
+  const c = readForgetSpec(spec);
+  if (c.mode === 'random') return { kind: 'random', fraction: c.fraction, seed };
+  const user = ds.userIds.indexOf(c.user);
+  if (user < 0) throw new Error(`unknown user id "${c.user}"`);
+  if (c.mode === 'user') return { kind: 'user', user };
+  if (c.items.length === 0) throw new Error('items: needs at least one item id');
+  const items = c.items.map((id) => {
+    const i = ds.itemIds.indexOf(id);
+    if (i < 0) throw new Error(`unknown item id "${id}"`);
+    return i;
+  });
+  return { kind: 'items', user, items };
 }
