@@ -81,7 +81,7 @@ test('results fit the window at 390, 1024 and 1440 px, and chart text is at leas
   // The tour box stays on a phone's screen.
   await page.setViewportSize({ width: 390, height: 800 });
   await page.getByRole('button', { name: 'Guided tour' }).click();
-  const box = (await page.getByRole('region', { name: 'Guided tour' }).boundingBox())!;
+  const box = (await page.getByRole('complementary', { name: 'Guided tour' }).boundingBox())!;
   expect(box.x).toBeGreaterThanOrEqual(0);
   expect(box.x + box.width).toBeLessThanOrEqual(390);
   expect(box.y + box.height).toBeLessThanOrEqual(800);
@@ -100,7 +100,7 @@ test('no serious or critical axe violations when opened, trained, touring and wi
   expect(await axeProblems(page), 'trained').toEqual([]);
 
   await page.getByRole('button', { name: 'Guided tour' }).click();
-  const tour = page.getByRole('region', { name: 'Guided tour' });
+  const tour = page.getByRole('complementary', { name: 'Guided tour' });
   await expect(tour).toBeFocused();
   await expect(tour).toContainText('Step 2 of 4');
   expect(await axeProblems(page), 'tour').toEqual([]);

@@ -72,7 +72,7 @@ export function Tour() {
   const s = steps[step];
   const last = step === steps.length - 1;
   return (
-    <section className="tour panel" aria-label="Guided tour" ref={box} tabIndex={-1}>
+    <aside className="tour panel" aria-label="Guided tour" ref={box} tabIndex={-1}>
       <div className="tour-head">
         <strong aria-live="polite">
           Step {step + 1} of {steps.length} · {s.title}
@@ -99,6 +99,6 @@ export function Tour() {
           </button>
         )}
       </div>
-    </section>
+    </aside>
   );
 }
