@@ -265,7 +265,7 @@ export async function influenceUnlearn(
   device: InfluenceDevice = !gradientOnHost() && (s.hessian ?? ctx.options.hessian) === 'exact' ? 'tensors' : 'host',
 ): Promise<MethodResult> {
   if (device === 'tensors') return influenceUnlearnTensors(ctx, s);
-  const { prep, req, options } = ctx;
+  const { prep, options } = ctx;
   const d = prep.cfg.dim;
   const t0 = performance.now();
   const g = s.spillover
@@ -298,19 +298,7 @@ export async function influenceUnlearn(
     const o = rows[r] * d;
     for (let c = 0; c < d; c++) E0[o + c] += cg.x[r * d + c];
   }
-  const notes: string[] = [];
-  if (cg.damping > damping) {
-    notes.push(
-      `the gradient itself is a direction of negative curvature: damping raised from ${damping.toExponential(1)} to ${cg.damping.toExponential(1)} (a damped gradient step first)`,
-    );
-  }
-  if (cg.negativeCurvature) notes.push('CG stopped on a direction of non-positive curvature (indefinite Hessian)');
-  resetRemovedUsers(ctx, E0, notes);
-  const t4 = performance.now();
-  return {
-    E0,
-    ms: t4 - t0 + req.graphMs,
-    phases: { graph: req.graphMs, gradient: t1 - t0, rows: t2 - t1, hessian: t3 - t2, solve: t4 - t3 },
+  return influenceResult(ctx, E0, [t0, t1, t2, t3], damping, {
     hessian,
     hvps: cg.hvps,
     cgIters: cg.iters,
@@ -319,6 +307,37 @@ export async function influenceUnlearn(
     damping: cg.damping,
     rowsTouched: rows.length,
     interactionsTouched: H.interactions,
+  });
+}
+
+/**
+ * The result both paths return: the notes on the solve (damping raised, negative curvature), removed
+ * users reset, and the phase times from the marks t0..t3 (gradient, rows, Hessian) to now (solve).
+ */
+function influenceResult(
+  ctx: UnlearnContext,
+  E0: Float32Array,
+  [t0, t1, t2, t3]: number[],
+  requestedDamping: number,
+  solve: Omit<MethodResult, 'E0' | 'ms' | 'phases' | 'notes'> & { damping: number },
+  extraNotes: string[] = [],
+): MethodResult {
+  const graphMs = ctx.req.graphMs;
+  const notes: string[] = [];
+  if (solve.damping > requestedDamping) {
+    notes.push(
+      `the gradient itself is a direction of negative curvature: damping raised from ${requestedDamping.toExponential(1)} to ${solve.damping.toExponential(1)} (a damped gradient step first)`,
+    );
+  }
+  if (solve.negativeCurvature) notes.push('CG stopped on a direction of non-positive curvature (indefinite Hessian)');
+  notes.push(...extraNotes);
+  resetRemovedUsers(ctx, E0, notes);
+  const t4 = performance.now();
+  return {
+    E0,
+    ms: t4 - t0 + graphMs,
+    phases: { graph: graphMs, gradient: t1 - t0, rows: t2 - t1, hessian: t3 - t2, solve: t4 - t3 },
+    ...solve,
     notes,
   };
 }
@@ -357,7 +376,7 @@ function unlearningGradientTensor(ctx: UnlearnContext, s: InfluenceSettings): tf
  * the new E⁽⁰⁾ and four CG figures, in one download each.
  */
 async function influenceUnlearnTensors(ctx: UnlearnContext, s: InfluenceSettings): Promise<MethodResult> {
-  const { prep, req, options } = ctx;
+  const { prep, options } = ctx;
   const d = prep.cfg.dim;
   const nodes = prep.theta.length / d;
   const t0 = performance.now();
@@ -384,28 +403,21 @@ async function influenceUnlearnTensors(ctx: UnlearnContext, s: InfluenceSettings
   const E0 = Float32Array.from((await theta.data()) as Float32Array);
   const [iters, residual, negative, used] = Array.from(await cg.stats.data());
   tf.dispose([mask, b, cg.x, cg.stats, theta]);
-  const notes: string[] = [];
-  if (used > damping) {
-    notes.push(
-      `the gradient itself is a direction of negative curvature: damping raised from ${damping.toExponential(1)} to ${used.toExponential(1)} (a damped gradient step first)`,
-    );
-  }
-  if (negative > 0) notes.push('CG stopped on a direction of non-positive curvature (indefinite Hessian)');
-  notes.push(`on ${tf.getBackend()} as tensors: ${options.cgIters} CG iterations queued without a readback`);
-  resetRemovedUsers(ctx, E0, notes);
-  const t4 = performance.now();
-  return {
+  return influenceResult(
+    ctx,
     E0,
-    ms: t4 - t0 + req.graphMs,
-    phases: { graph: req.graphMs, gradient: t1 - t0, rows: t2 - t1, hessian: t3 - t2, solve: t4 - t3 },
-    hessian: 'exact',
-    hvps: options.cgIters,
-    cgIters: iters,
-    cgResidual: residual,
-    negativeCurvature: negative > 0,
-    damping: used,
-    rowsTouched: rows.length,
-    interactionsTouched: prep.all.users.length,
-    notes,
-  };
+    [t0, t1, t2, t3],
+    damping,
+    {
+      hessian: 'exact',
+      hvps: options.cgIters,
+      cgIters: iters,
+      cgResidual: residual,
+      negativeCurvature: negative > 0,
+      damping: used,
+      rowsTouched: rows.length,
+      interactionsTouched: prep.all.users.length,
+    },
+    [`on ${tf.getBackend()} as tensors: ${options.cgIters} CG iterations queued without a readback`],
+  );
 }
