@@ -48,6 +48,17 @@ export function ForgetPanel() {
       .sort((a, b) => users.degree[b] - users.degree[a] || a - b)
       .map((k) => ({ id: users.ids[k], degree: users.degree[k] }));
   }, [users]);
+  // Suggestions: the heaviest users whose id starts with what is typed, at most 50 — a datalist of every
+  // user (943 options on the default data) made one main-thread long task when training finished.
+  const suggestions = useMemo(() => {
+    const typed = draft.trim().toLowerCase();
+    const out: typeof heavy = [];
+    for (const u of heavy) {
+      if (out.length === 50) break;
+      if (u.id.toLowerCase().startsWith(typed)) out.push(u);
+    }
+    return out;
+  }, [heavy, draft]);
 
   if (!summary || !users) {
     return (
@@ -141,7 +152,7 @@ export function ForgetPanel() {
             }}
           />
           <datalist id={listId}>
-            {heavy.map((u) => (
+            {suggestions.map((u) => (
               <option key={u.id} value={u.id}>{`${u.degree} interactions`}</option>
             ))}
           </datalist>
