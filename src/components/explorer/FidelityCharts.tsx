@@ -18,7 +18,7 @@ import { useStore } from '../../store';
 import { fmt } from '../../viz/stats';
 import { TableScroll } from '../DataTable';
 import { legendStyle, legendText, tick, xTitle, yTitle } from './chartStyle';
-import { ChartImage, Figure } from './Figure';
+import { ChartImage, Figure, RunButtons, RunLine } from './Figure';
 
 /** The baselines every method's fidelity is read against (fidelity.ts). */
 const BASELINES = [
@@ -165,21 +165,10 @@ export function HorizonChart({ result }: { result: ExplorerResult }) {
           : undefined
       }
       actions={
-        <>
-          <button type="button" className="small" data-testid="run-horizon" disabled={phase !== 'idle'} onClick={() => void run()}>
-            Sweep μ from 1e-3 to 1e-6
-          </button>
-          <button type="button" className="small" disabled={!progress} onClick={cancel}>
-            Cancel
-          </button>
-        </>
+        <RunButtons testId="run-horizon" label="Sweep μ from 1e-3 to 1e-6" busy={phase !== 'idle'} running={!!progress} onRun={() => void run()} onCancel={cancel} />
       }
     >
-      {progress && (
-        <p className="muted" aria-live="polite">
-          {progress.message ?? 'starting'} <progress value={progress.fraction} max={1} aria-label="Horizon sweep progress" />
-        </p>
-      )}
+      {progress && <RunLine text={progress.message ?? 'starting'} fraction={progress.fraction} label="Horizon sweep progress" />}
       {!horizon && !progress && (
         <p className="muted">
           Re-solves the reference and runs IF, IFRU and IFRU (fast Hessian) at seven values of μ for this request (seconds on the small preset,

@@ -54,3 +54,26 @@ export function ChartImage({ label, children }: { label: string; children: React
     </div>
   );
 }
+
+/** A figure computed on demand: its Run button (disabled while anything runs) and Cancel (while it runs). */
+export function RunButtons({ testId, label, busy, running, onRun, onCancel }: { testId: string; label: string; busy: boolean; running: boolean; onRun: () => void; onCancel: () => void }) {
+  return (
+    <>
+      <button type="button" className="small" data-testid={testId} disabled={busy} onClick={onRun}>
+        {label}
+      </button>
+      <button type="button" className="small" disabled={!running} onClick={onCancel}>
+        Cancel
+      </button>
+    </>
+  );
+}
+
+/** The progress line of an on-demand figure, announced politely. */
+export function RunLine({ text, fraction, label }: { text: string; fraction: number; label: string }) {
+  return (
+    <p className="muted" aria-live="polite">
+      {text} <progress value={fraction} max={1} aria-label={label} />
+    </p>
+  );
+}

@@ -7,7 +7,7 @@ import { TableScroll } from '../DataTable';
 import { NumberField } from '../NumberField';
 import { Term } from '../Term';
 import { AXIS_FONT, legendText } from './chartStyle';
-import { ChartImage, Figure } from './Figure';
+import { ChartImage, Figure, RunButtons, RunLine } from './Figure';
 
 const LABELS: Record<string, string> = { original: 'Original', retrain: 'Retrain', finetune: 'Fine-tune', neggrad: 'NegGrad', e2urec: 'E2URec (LoRA)' };
 
@@ -39,20 +39,11 @@ export function TransformerPanel() {
       actions={
         <>
           <NumberField label="Transformer epochs" value={epochs} {...bounds('transformerEpochs')} step={1} disabled={phase !== 'idle'} onChange={(v) => v && update({ transformerEpochs: v })} />
-          <button type="button" className="small" data-testid="run-transformer" disabled={phase !== 'idle'} onClick={() => void run()}>
-            Run on the transformer
-          </button>
-          <button type="button" className="small" disabled={!progress} onClick={cancel}>
-            Cancel
-          </button>
+          <RunButtons testId="run-transformer" label="Run on the transformer" busy={phase !== 'idle'} running={!!progress} onRun={() => void run()} onCancel={cancel} />
         </>
       }
     >
-      {progress && (
-        <p className="muted" aria-live="polite">
-          {progress.stage}: {progress.message} <progress value={progress.fraction} max={1} aria-label="Transformer progress" />
-        </p>
-      )}
+      {progress && <RunLine text={`${progress.stage}: ${progress.message ?? ''}`} fraction={progress.fraction} label="Transformer progress" />}
       {!report && !progress && <p className="muted">Trains the transformer on the loaded data, then forgets the same request with each method (about a minute on the default data).</p>}
       {report && (
         <>
