@@ -37,6 +37,7 @@ import { DEFAULT_METHODS } from './defaults';
 import { methodByName, REGISTRY } from './registry';
 import { describeRequest, type ForgetRequest, type ForgetSplit } from '../common/request';
 import { affectedNeighbours, type AffectedNeighbour } from './affectedNeighbours';
+import { tinyDataset } from '../data/tiny';
 
 /**
  * Defaults chosen by fidelity against the proximal reference at the same μ (`npm run bench:unlearn --
@@ -193,7 +194,7 @@ export interface UnlearnRun {
 export async function warmUpInfluence(prep?: UnlearnPrep): Promise<number> {
   const t0 = performance.now();
   const cfg = prep?.cfg ?? DEFAULT_LIGHTGCN;
-  const ds = tinyDataset(30, 40, 6);
+  const ds = tinyDataset(30, 40, 6, 1);
   const tiny = await prepareUnlearning(ds, { E0: initEmbeddings(70, cfg.dim, cfg.initStd, 1) }, { ...cfg, epochs: 1 });
   const req = prepareRequest(tiny, { kind: 'user', user: 0 });
   try {
@@ -205,26 +206,6 @@ export async function warmUpInfluence(prep?: UnlearnPrep): Promise<number> {
   const ms = performance.now() - t0;
   if (prep) prep.warmUpMs = ms;
   return ms;
-}
-
-/** nUsers users with `per` distinct items each (deterministic), and one test item each. */
-function tinyDataset(nUsers: number, nItems: number, per: number): Dataset {
-  const u: number[] = [];
-  const i: number[] = [];
-  for (let a = 0; a < nUsers; a++) for (let k = 0; k < per; k++) {
-    u.push(a);
-    i.push((a * 7 + k * 5) % nItems);
-  }
-  const ids = (n: number, p: string) => Array.from({ length: n }, (_, k) => `${p}${k}`);
-  return {
-    name: 'warm-up',
-    nUsers,
-    nItems,
-    userIds: ids(nUsers, 'u'),
-    itemIds: ids(nItems, 'i'),
-    train: { u: Int32Array.from(u), i: Int32Array.from(i) },
-    test: { u: Int32Array.from({ length: nUsers }, (_, a) => a), i: Int32Array.from({ length: nUsers }, (_, a) => (a * 7 + per * 5) % nItems) },
-  };
 }
 
 export async function runUnlearning(

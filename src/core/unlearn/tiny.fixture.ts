@@ -4,34 +4,12 @@
  * truth (dense Hessians by central differences of the analytic gradient, exact optima by Newton).
  */
 import { buildGraph, denseAdjacency } from '../graph';
-import { makeRng } from '../rng';
-import type { Dataset, Edges, Graph } from '../types';
+import type { Edges, Graph } from '../types';
 import type { Triples } from './objective';
 
 export const TINY = { nUsers: 8, nItems: 10, dim: 4, layers: 2, reg: 0.05 };
 
-/** Seeded random bipartite data: each user gets minItems + [0, spread) distinct items. */
-export function tinyDataset(nUsers = TINY.nUsers, nItems = TINY.nItems, minItems = 3, spread = 3): Dataset {
-  const rng = makeRng(`tiny-unlearn:${nUsers}x${nItems}`);
-  const u: number[] = [];
-  const i: number[] = [];
-  for (let user = 0; user < nUsers; user++) {
-    const items = rng.shuffle(Array.from({ length: nItems }, (_, k) => k)).slice(0, minItems + rng.int(spread));
-    for (const it of items) {
-      u.push(user);
-      i.push(it);
-    }
-  }
-  return {
-    name: 'tiny',
-    nUsers,
-    nItems,
-    userIds: Array.from({ length: nUsers }, (_, k) => `u${k}`),
-    itemIds: Array.from({ length: nItems }, (_, k) => `i${k}`),
-    train: { u: Int32Array.from(u), i: Int32Array.from(i) },
-    test: { u: new Int32Array(0), i: new Int32Array(0) },
-  };
-}
+export { tinyDataset } from '../data/tiny';
 
 /** Dense P = (1/(K+1)) Σ_k Â^k of the graph of `edges`. */
 export function denseP(nUsers: number, nItems: number, edges: Edges, layers: number): Float64Array {
