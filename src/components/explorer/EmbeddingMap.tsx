@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useDeferredValue, useMemo, useState } from 'react';
 import { useStore } from '../../store';
 import { PALETTE } from '../../palette';
 import { formatForget, parseForget } from '../../forgetSpec';
@@ -20,13 +20,15 @@ export function roundScale(x: number): number {
 /** Users and items of the original model on two PCA axes (fixed for every method). After a run,
  *  arrows go from each neighbourhood node's original position to where the chosen method moved it. */
 export function EmbeddingMap() {
-  const map = useStore((s) => s.map);
+  // The map and the user list arrive when training ends; deferred, their first render is time-sliced
+  // (concurrent) instead of one long main-thread task.
+  const map = useDeferredValue(useStore((s) => s.map));
   const result = useStore((s) => s.result);
   const [chosen, setChosen] = useState('ifru');
   const series = result ? (result.arrows.after[chosen] ? chosen : result.methods[result.methods.length - 1].name) : chosen;
   const { ref, font } = useMinFont(W);
   const forget = useStore((s) => s.experiment.forget);
-  const users = useStore((s) => s.users);
+  const users = useDeferredValue(useStore((s) => s.users));
   const setForget = useStore((s) => s.setForget);
   const busy = useStore((s) => s.phase !== 'idle');
 

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useStore } from '../../store';
 import { engine } from '../../engineClient';
 import { formatForget, parseForget, runnable, type ForgetChoice } from '../../forgetSpec';
@@ -9,7 +9,8 @@ import { RunProgress } from './RunProgress';
 export function ForgetPanel() {
   const summary = useStore((s) => s.summary);
   const dataset = useStore((s) => s.dataset);
-  const users = useStore((s) => s.users);
+  // Deferred like the map's: the panel's first render with users is time-sliced, not one long task.
+  const users = useDeferredValue(useStore((s) => s.users));
   const userItems = useStore((s) => s.userItems);
   const experiment = useStore((s) => s.experiment);
   const phase = useStore((s) => s.phase);
