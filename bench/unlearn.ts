@@ -118,11 +118,13 @@ async function sweep(seed: number): Promise<void> {
         const ref = await proximalReference(prep, req, { ...DEFAULT_REFERENCE, mu });
         const probe = fidelityProbe(prep, req, ref, hood);
         const grid: { method: 'if' | 'ifru' | 'ifru-pruned'; o: Partial<UnlearnOptions> }[] = [];
-        for (const hessian of ['exact', 'fast'] as const) for (const cgIters of [2, 5, 10, 20, 50]) {
-          for (const method of ['if', 'ifru'] as const) grid.push({ method, o: { hessian, cgIters } });
+        // Fixed iteration counts (tolerance off), then the shipped stop (5% residual, cap 5).
+        for (const hessian of ['exact', 'fast'] as const) for (const cgIters of [2, 3, 5, 10, 20, 50]) {
+          for (const method of ['if', 'ifru'] as const) grid.push({ method, o: { hessian, cgIters, cgTol: 1e-6 } });
         }
-        for (const pruneQuantile of [0.5, 0.8, 0.9, 0.95]) for (const cgIters of [5, 10, 20]) {
-          grid.push({ method: 'ifru-pruned', o: { hessian: 'exact', cgIters, pruneQuantile } });
+        for (const method of ['if', 'ifru'] as const) grid.push({ method, o: { hessian: 'exact', cgIters: 5, cgTol: 5e-2 } });
+        for (const pruneQuantile of [0.5, 0.8, 0.9, 0.95]) for (const cgIters of [3, 5, 10, 20]) {
+          grid.push({ method: 'ifru-pruned', o: { hessian: 'exact', cgIters, cgTol: 1e-6, pruneQuantile } });
         }
         let ifru: Float32Array | null = null;
         for (const { method, o } of grid) {

@@ -4,7 +4,7 @@ import { DEFAULT_LIGHTGCN, type LightGCNConfig } from '../core/types';
 
 export class UsageError extends Error {}
 
-const numberFlags = ['epochs', 'seed', 'dim', 'layers', 'lr', 'batch', 'reg', 'threshold', 'kcore', 'test-fraction', 'mu'] as const;
+const numberFlags = ['epochs', 'seed', 'dim', 'layers', 'lr', 'batch', 'reg', 'threshold', 'kcore', 'test-fraction', 'mu', 'cg-iters', 'cg-tol'] as const;
 
 export function parseCommand(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -52,6 +52,10 @@ export function parseCommand(argv: string[]) {
   if (reference !== 'proximal' && reference !== 'converged') throw new UsageError(`--reference must be proximal or converged, got "${reference}"`);
   const mu = num('mu');
   if (mu !== undefined && !(mu > 0)) throw new UsageError('--mu must be > 0');
+  const cgIters = num('cg-iters');
+  if (cgIters !== undefined && !(Number.isInteger(cgIters) && cgIters >= 1)) throw new UsageError('--cg-iters must be a positive integer');
+  const cgTol = num('cg-tol');
+  if (cgTol !== undefined && !(cgTol > 0 && cgTol < 1)) throw new UsageError('--cg-tol must be in (0, 1)');
   return {
     command: positionals[0],
     data: values.data as string | undefined,
@@ -62,6 +66,9 @@ export function parseCommand(argv: string[]) {
     reference: reference as 'proximal' | 'converged',
     /** μ of the influence methods and of the proximal reference (default: DEFAULT_UNLEARN_OPTIONS.damping). */
     mu,
+    /** The influence methods' CG cap and relative-residual stop (default: DEFAULT_UNLEARN_OPTIONS). */
+    cgIters,
+    cgTol,
     quiet: Boolean(values.quiet),
     help: Boolean(values.help),
     threshold: num('threshold'),

@@ -67,6 +67,20 @@ describe('cli', () => {
     }
   }, 60_000);
 
+  it('unlearn: --cg-iters and --cg-tol reach the solve; bad values are usage errors', async () => {
+    const lines = ['user,item'];
+    for (let u = 1; u <= 30; u++) for (let k = 0; k < 10; k++) lines.push(`${u},${(u * 5 + k * 7) % 45}`);
+    const file = join(dir, 'pairs-cg.csv');
+    writeFileSync(file, lines.join('\n'));
+    const base = ['unlearn', '--data', file, '--forget', 'user:3', '--methods', 'ifru', '--epochs', '3', '--dim', '8', '--backend', 'cpu', '--quiet'];
+    const one = JSON.parse((await cli([...base, '--cg-iters', '1'])).stdout.trim().split('\n').pop()!);
+    expect(one.settings).toMatchObject({ cgIters: 1 });
+    expect(one.ifru.hvps).toBe(1);
+    const tight = JSON.parse((await cli([...base, '--cg-iters', '4', '--cg-tol', '1e-9'])).stdout.trim().split('\n').pop()!);
+    expect(tight.ifru.hvps).toBe(4);
+    for (const bad of [['--cg-iters', '0'], ['--cg-tol', '2']]) expect((await cli([...base, ...bad])).code).toBe(2);
+  }, 60_000);
+
   it('unlearn: a bad --reference is a usage error', async () => {
     const r = await cli(['unlearn', '--data', 'small', '--forget', 'user:u1', '--reference', 'scratch']);
     expect(r.code).toBe(2);

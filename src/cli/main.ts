@@ -20,7 +20,8 @@ const USAGE = `usage:
   npm run cli -- unlearn --data FILE|default|small --forget user:ID|items:USER:ITEM,ITEM|random:FRACTION
                        [--methods NAME,NAME (default ${DEFAULT_METHODS.join(',')}; known: ${METHOD_NAMES.join(',')})]
                        [--model lightgcn|transformer]
-                       [--reference proximal|converged] [--mu M] [--epochs N] [--seed S] …
+                       [--reference proximal|converged] [--mu M] [--cg-iters N] [--cg-tol T]
+                       [--epochs N] [--seed S] …
 FILE: MovieLens u.data / ratings.dat / ratings.csv, RecBole .inter, or CSV/TSV with a header.`;
 
 const log = (quiet: boolean) => (msg: string) => {

@@ -32,6 +32,8 @@ export async function unlearnCommand(cmd: Command, session: Session, backend: st
   if (cmd.reference === 'converged') say('reference: the converged paired retrain (μ = 0, L-BFGS to 1e-4 × ‖g‖); on large data this takes minutes');
   const run = await session.forget(request, methods, {
     ...(cmd.mu !== undefined ? { damping: cmd.mu } : {}),
+    ...(cmd.cgIters !== undefined ? { cgIters: cmd.cgIters } : {}),
+    ...(cmd.cgTol !== undefined ? { cgTol: cmd.cgTol } : {}),
     reference: { kind: cmd.reference },
     onProgress: (e) => {
       const stage = `${e.method ?? ''} ${e.stage}`.trim();

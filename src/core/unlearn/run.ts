@@ -44,15 +44,19 @@ import { tinyDataset } from '../data/tiny';
  * --sweep`, on generated data that is not the default data set; checked on the default data). The
  * exact Hessian: the raw-row fast one is worse than a scaled gradient from μ ≈ 1e-4 down. μ = 1e-4:
  * the smallest μ at which IFRU stays well inside the error of IF-direct and of the oracle-scaled
- * gradient (below it θ̂'s negative curvature breaks the step). CG 5: converged at μ ≥ 1e-4, and early
- * stopping keeps the step sane below. Pruning: the lowest quantile swept (0.5) loses least. When the
+ * gradient (below it θ̂'s negative curvature breaks the step). CG stops at a relative residual of 5%
+ * (cap 5): at μ = 1e-4 the error left is the one-step linearisation's, not the solve's — on the sweep
+ * data and the default data the fidelity at 5% (3 iterations, 2 for IFRU-pruned) equals that of 5,
+ * 8 and 10 iterations to ±0.01 at half the products; the small preset still takes all 5 (tiny
+ * problems are worse conditioned; docs/method.md finding 6). Below μ = 1e-4 the cap's early stopping
+ * keeps the step sane. Pruning: the lowest quantile swept (0.5) loses least. When the
  * gradient itself is a direction of negative curvature the solve raises μ (cg.ts).
  */
 export const DEFAULT_UNLEARN_OPTIONS: UnlearnOptions = {
   hessian: 'exact',
   damping: 1e-4,
   cgIters: 5,
-  cgTol: 1e-6,
+  cgTol: 5e-2,
   pruneQuantile: 0.5,
   importanceHops: 1,
   spilloverHops: 0,
