@@ -69,7 +69,8 @@ test('results fit the window at 390, 1024 and 1440 px, and chart text is at leas
     const fig = page.getByTestId(`fig-${id}`);
     await expect(fig.getByRole('img').first()).toHaveAccessibleName(/.{20,}/);
     await fig.getByText('Show data').click();
-    expect(await fig.locator('details table tbody tr').count(), id).toBeGreaterThan(0);
+    // The table renders when the details open: a retrying check, not a count taken at once.
+    await expect.poll(() => fig.locator('details table tbody tr').count(), { message: id }).toBeGreaterThan(0);
   }
   // No chart is an unnamed Tab stop (recharts' role="application" surface).
   await expect(page.locator('[role=application]')).toHaveCount(0);

@@ -22,15 +22,15 @@ test('a teacher shows spillover on the small preset, and the link reproduces it 
   // Every chart has data.
   for (const id of FIGURES) await expect(page.getByTestId(`fig-${id}`)).toBeVisible();
   const graph = page.getByTestId('fig-neighbourhood');
-  expect(await graph.locator('svg rect[fill^="rgb"]').count()).toBeGreaterThan(10);
-  expect(await page.getByTestId('fig-map').locator('line[marker-end]').count()).toBeGreaterThan(10);
-  expect(await page.getByTestId('fig-hops').locator('.recharts-bar-rectangle').count()).toBeGreaterThanOrEqual(9);
-  expect(await page.getByTestId('fig-scatter').locator('.recharts-scatter-symbol').count()).toBeGreaterThan(10);
-  expect(await page.getByTestId('fig-lesson').locator('.recharts-bar-rectangle').count()).toBe(6);
+  await expect.poll(() => graph.locator('svg rect[fill^="rgb"]').count()).toBeGreaterThan(10);
+  await expect.poll(() => page.getByTestId('fig-map').locator('line[marker-end]').count()).toBeGreaterThan(10);
+  await expect.poll(() => page.getByTestId('fig-hops').locator('.recharts-bar-rectangle').count()).toBeGreaterThanOrEqual(9);
+  await expect.poll(() => page.getByTestId('fig-scatter').locator('.recharts-scatter-symbol').count()).toBeGreaterThan(10);
+  await expect(page.getByTestId('fig-lesson').locator('.recharts-bar-rectangle')).toHaveCount(6);
   await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(6); // original, 4 methods, noise floor
   // A whole-user deletion: the neighbours' lists before, under the paired reference and the 4 methods.
   await expect(page.getByTestId('neighbour-lists').locator(':scope > div')).toHaveCount(6);
-  expect(await page.getByTestId('fig-top20').locator('li').count()).toBe(120);
+  await expect(page.getByTestId('fig-top20').locator('li')).toHaveCount(120);
   // The spillover toggle recolours the graph.
   const before = await graph.locator('svg rect[fill^="rgb"]').first().getAttribute('fill');
   await graph.getByLabel('Colour nodes by').selectOption('if');

@@ -28,7 +28,7 @@ test('fidelity against the proximal reference with its baselines, and the horizo
   await expect(page.getByRole('status').filter({ hasText: 'Horizon sweep cancelled' })).toBeVisible({ timeout: 30_000 });
   await fig.getByTestId('run-horizon').click();
   await expect(fig.getByTestId('horizon-lesson').locator('li')).toHaveCount(3, { timeout: 180_000 });
-  expect(await fig.locator('.recharts-line-curve').count()).toBe(6);
+  await expect(fig.locator('.recharts-line-curve')).toHaveCount(6);
   await expect(fig.getByTestId('horizon-lesson')).toContainText('default μ = 1e-4');
   await page.mouse.move(0, 0);
   await fig.screenshot({ path: 'test-results/horizon.png' });

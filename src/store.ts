@@ -105,6 +105,10 @@ function writeUrl(e: Experiment): void {
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/** Lets the browser run input and paint before the next store update: each update renders in a task
+ *  of its own instead of several renders chained in one long task. */
+const yieldToMain = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 export const useStore = create<State>((set, get, api) => {
   const onLoadProgress = proxy((p: { bytes: number; total: number }) =>
     set({ loadProgress: p.total > 0 ? p.bytes / p.total : null }),
@@ -114,6 +118,7 @@ export const useStore = create<State>((set, get, api) => {
   const afterTrained = async () => {
     const [users, map] = await Promise.all([engine().users(), engine().map()]);
     set({ users, map, result: null, unlearnProgress: {} });
+    await yieldToMain();
     await get().setForget(get().experiment.forget);
   };
 
@@ -343,7 +348,9 @@ export const useStore = create<State>((set, get, api) => {
           }),
         );
         set({ summary });
+        await yieldToMain();
         await afterTrained();
+        await yieldToMain();
       } catch (err) {
         if (isCancelled(err)) get().notify({ kind: 'info', text: 'Training cancelled.' });
         else get().notify({ kind: 'error', text: `Training failed: ${message(err)}` });
