@@ -134,16 +134,14 @@ describe('streaming', () => {
     expect(rowsOf(p.finish())).toEqual(rowsOf(parseInteractions(text, 'x.tsv')));
   });
 
-  it('200k lines in 64 KB chunks: counts and interning are exact, and it is fast', () => {
+  it('200k lines in 64 KB chunks: counts and interning are exact', () => {
     const nUsers = 5000, nItems = 3000, n = 200_000;
     const lines: string[] = [];
     for (let k = 0; k < n; k++) lines.push(`${(k * 7919) % nUsers}\t${(k * 104729) % nItems}\t${1 + (k % 5)}\t${880000000 + k}`);
     const text = lines.join('\n');
-    const t0 = performance.now();
     const p = createInteractionParser('big.data');
     for (let s = 0; s < text.length; s += 65536) p.push(text.slice(s, s + 65536));
     const r = p.finish();
-    const ms = performance.now() - t0;
     expect(r.users.length).toBe(n);
     expect(r.userIds.length).toBe(nUsers);
     expect(r.itemIds.length).toBe(nItems);
@@ -153,7 +151,6 @@ describe('streaming', () => {
     expect(r.itemIds[r.items[k]]).toBe(String((k * 104729) % nItems));
     expect(r.ratings![k]).toBe(1 + (k % 5));
     expect(r.timestamps![k]).toBe(880000000 + k);
-    expect(ms).toBeLessThan(5000);
   });
 });
 
