@@ -17,18 +17,18 @@ function matrix(n: number, shift: number, seed: number): number[][] {
   );
 }
 
-async function both(A: number[][], b: number[], opts: { damping: number; maxIter: number; tol: number; raiseDampingOnNegativeStart?: boolean }) {
+async function both(A: number[][], b: number[], opts: { damping: number; maxIter: number; tol: number; raiseDampingOnNegativeStart?: boolean; checkEvery?: number }) {
   const host = await solveHvp((v) => Float32Array.from(A.map((row) => row.reduce((s, a, j) => s + a * v[j], 0))), Float32Array.from(b), opts);
   const At = tf.tensor2d(A);
   const before = tf.memory().numTensors;
   const bt = tf.tensor2d(b, [b.length, 1]);
-  const dev = solveHvpTensor((v) => tf.matMul(At, v), bt, opts);
+  const dev = await solveHvpTensor((v) => tf.matMul(At, v), bt, opts);
   const x = Array.from(await dev.x.data());
   const [iters, residual, negative, damping] = Array.from(await dev.stats.data());
   tf.dispose([bt, dev.x, dev.stats]);
   expect(tf.memory().numTensors).toBe(before);
   At.dispose();
-  return { host, x, iters, residual, negative: negative > 0, damping };
+  return { host, x, iters, residual, negative: negative > 0, damping, hvps: dev.hvps };
 }
 
 describe('solveHvpTensor (no readback inside the loop)', () => {
@@ -51,6 +51,22 @@ describe('solveHvpTensor (no readback inside the loop)', () => {
     expect(r.iters).toBe(r.host.iters);
     expect(r.iters).toBeLessThanOrEqual(5);
     for (let k = 0; k < 4; k++) expect(r.x[k]).toBeCloseTo(r.host.x[k], 4);
+  });
+
+  it('checkEvery stops a converged solve at the next check, with the same answer', async () => {
+    const A = matrix(4, 1, 2);
+    const b = [1, -2, 0.5, 3];
+    const free = await both(A, b, { damping: 0, maxIter: 12, tol: 1e-4 });
+    const checked = await both(A, b, { damping: 0, maxIter: 12, tol: 1e-4, checkEvery: 2 });
+    expect(free.hvps).toBe(12);
+    // Converged after free.iters steps: the first check at or after that stops it.
+    expect(checked.hvps).toBe(Math.ceil(free.iters / 2) * 2);
+    expect(checked.hvps).toBeLessThan(12);
+    expect(checked.iters).toBe(free.iters);
+    expect(checked.x).toEqual(free.x);
+    // Not converged by the cap: every product runs.
+    const open = await both(A, b, { damping: 0, maxIter: 2, tol: 1e-12, checkEvery: 1 });
+    expect(open.hvps).toBe(2);
   });
 
   it('raises μ on a negative first curvature and stops on a later one, as the host solver does', async () => {

@@ -7,6 +7,9 @@
  *    with raiseDampingOnNegativeStart;
  *  - a later non-positive curvature, or ‖r‖ ≤ tol·‖b‖, freezes the iterate (step 0 from then on).
  * The figures (iterations taken, residual, negative curvature, μ) come back as one small tensor.
+ * With checkEvery = k, one scalar (whether the solve is still open) is read back after every k
+ * iterations, so a solve that has converged stops there instead of queueing the remaining
+ * products as no-ops: a readback every k products, never one per iteration.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -15,18 +18,22 @@ export interface TensorCgOptions {
   maxIter: number;
   tol: number;
   raiseDampingOnNegativeStart?: boolean;
+  /** Read back whether the solve is still open after every `checkEvery` iterations (default: never). */
+  checkEvery?: number;
 }
 
 export interface TensorCgResult {
   x: tf.Tensor;
   /** [iterations taken, ‖r‖/‖b‖, negative curvature (0/1), μ used] — read once, after the solve. */
   stats: tf.Tensor1D;
+  /** Hessian-vector products queued (maxIter unless a check found the solve closed). */
+  hvps: number;
 }
 
 const dot = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(a, b));
 
 /** `hvp` returns a new tensor (it may allocate freely: each iteration runs in its own tidy). */
-export function solveHvpTensor(hvp: (v: tf.Tensor) => tf.Tensor, b: tf.Tensor, opts: TensorCgOptions): TensorCgResult {
+export async function solveHvpTensor(hvp: (v: tf.Tensor) => tf.Tensor, b: tf.Tensor, opts: TensorCgOptions): Promise<TensorCgResult> {
   const init = tf.tidy(() => {
     const rr0 = dot(b, b);
     return {
@@ -44,7 +51,10 @@ export function solveHvpTensor(hvp: (v: tf.Tensor) => tf.Tensor, b: tf.Tensor, o
   let { x, r, p, rr, mu, active, iters, negative }: Record<string, tf.Tensor> = init;
   const bb = init.bb;
   const stop = opts.tol * opts.tol;
+  let hvps = 0;
   for (let it = 0; it < opts.maxIter; it++) {
+    if (opts.checkEvery && it > 0 && it % opts.checkEvery === 0 && (await active.data())[0] === 0) break;
+    hvps++;
     const next = tf.tidy(() => {
       const hp = hvp(p);
       let m: tf.Tensor = mu;
@@ -84,5 +94,5 @@ export function solveHvpTensor(hvp: (v: tf.Tensor) => tf.Tensor, b: tf.Tensor, o
     tf.stack([iters, tf.where(tf.greater(bb, 0), tf.sqrt(tf.div(rr, tf.maximum(bb, 1e-30))), tf.scalar(0)), negative, mu]) as tf.Tensor1D,
   );
   tf.dispose([r, p, rr, bb, mu, active, iters, negative]);
-  return { x, stats };
+  return { x, stats, hvps };
 }

@@ -369,11 +369,16 @@ function unlearningGradientTensor(ctx: UnlearnContext, s: InfluenceSettings): tf
   }
 }
 
+/** The tensor CG reads back one scalar after every this many iterations (where the 5% stop usually
+ *  lands on the default data): a converged solve skips its remaining products. */
+const TENSOR_CG_CHECK_EVERY = 3;
+
 /**
  * The exact-Hessian update with g, the Hessian-vector products (tensorHessian.ts), CG
  * (cgTensor.ts) and θ̂ + Δθ all tensors on the active backend; the chosen rows are a 0/1 row mask
- * (the masked operator is the principal block of H on them). Nothing is read back before the end:
- * the new E⁽⁰⁾ and four CG figures, in one download each.
+ * (the masked operator is the principal block of H on them). Nothing is read back before the end
+ * but one convergence flag every TENSOR_CG_CHECK_EVERY iterations: the new E⁽⁰⁾ and four CG figures,
+ * in one download each.
  */
 async function influenceUnlearnTensors(ctx: UnlearnContext, s: InfluenceSettings): Promise<MethodResult> {
   const { prep, options } = ctx;
@@ -393,11 +398,12 @@ async function influenceUnlearnTensors(ctx: UnlearnContext, s: InfluenceSettings
   const H = tensorHessianOf(prep);
   const t3 = performance.now();
   throwIfCancelled(ctx.token);
-  const cg = solveHvpTensor((v) => tf.mul(H.hvp(tf.mul(v, mask) as tf.Tensor2D), mask), b, {
+  const cg = await solveHvpTensor((v) => tf.mul(H.hvp(tf.mul(v, mask) as tf.Tensor2D), mask), b, {
     damping,
     raiseDampingOnNegativeStart: true,
     maxIter: options.cgIters,
     tol: options.cgTol,
+    checkEvery: TENSOR_CG_CHECK_EVERY,
   });
   const theta = tf.add(prep.thetaT, cg.x);
   const E0 = Float32Array.from((await theta.data()) as Float32Array);
@@ -410,7 +416,7 @@ async function influenceUnlearnTensors(ctx: UnlearnContext, s: InfluenceSettings
     damping,
     {
       hessian: 'exact',
-      hvps: options.cgIters,
+      hvps: cg.hvps,
       cgIters: iters,
       cgResidual: residual,
       negativeCurvature: negative > 0,
@@ -418,6 +424,6 @@ async function influenceUnlearnTensors(ctx: UnlearnContext, s: InfluenceSettings
       rowsTouched: rows.length,
       interactionsTouched: prep.all.users.length,
     },
-    [`on ${tf.getBackend()} as tensors: ${options.cgIters} CG iterations queued without a readback`],
+    [`on ${tf.getBackend()} as tensors: ${cg.hvps} CG products queued, convergence read back every ${TENSOR_CG_CHECK_EVERY} (one scalar)`],
   );
 }
