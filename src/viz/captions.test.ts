@@ -1,3 +1,4 @@
+import { fmtRatio } from './stats';
 import { describe, expect, it } from 'vitest';
 import { enteredCaption, forgottenCaption, forgottenShare, headlineLine, spilloverSentence, type HeadlineContext, type HeadlineMethod } from './captions';
 
@@ -62,7 +63,13 @@ describe('captions', () => {
     expect(line.time).toBe("50 ms on a first request, the model's one-off cache included, 20× faster than Retrain, 0.25 epochs of the original training; 5 ms once cached, 200×");
     // A method that reads no cache: its first request is its request.
     const plain = headlineLine('finetune', method({ ms: 300, speedup: 3.3, firstRequestMs: 300, epochEquivalents: 6 }), ctx);
-    expect(plain.time).toBe('300 ms (the whole request), 3× faster than Retrain, 6.0 epochs of the original training');
+    expect(plain.time).toBe('300 ms (the whole request), 3.3× faster than Retrain, 6.0 epochs of the original training');
+    // On a tiny data set Retrain takes milliseconds: a speed-up below 1 reads as slower, not "9.1e-1× faster".
+    const slow = headlineLine('ifru', method({ ms: 56, speedup: 1.9, firstRequestMs: 116, speedupFirst: 0.91 }), ctx);
+    expect(slow.time).toBe("116 ms on a first request, the model's one-off cache included, 1.1× slower than Retrain; 56 ms once cached, 1.9×");
+    const slower = headlineLine('ifru', method({ ms: 200, speedup: 0.5, firstRequestMs: 400, speedupFirst: 0.25 }), ctx);
+    expect(slower.time).toBe("400 ms on a first request, the model's one-off cache included, 4.0× slower than Retrain; 200 ms once cached, 2.0× slower than Retrain");
+    expect([fmtRatio(0.91), fmtRatio(3.26), fmtRatio(12.4), fmtRatio(NaN)]).toEqual(['0.91×', '3.3×', '12×', '–']);
     expect(line.fidelity).toBe('closeness to the reference: parameter error 0.30, cosine 0.95 (baselines: graph-only 1.00, random 1.40)');
   });
 

@@ -2,7 +2,7 @@
  * Captions computed from the data on screen (never written ahead of the result): the top-20 lists and
  * the result headline, one line per method.
  */
-import { fmt, fmtMs } from './stats';
+import { fmt, fmtMs, fmtRatio } from './stats';
 
 /** "Forgotten items in the top-20 (struck through): before 5 of 20; Retrain 1; IFRU 4." */
 export function forgottenCaption(lists: [string, string[]][], forgotten: Set<string>): string {
@@ -75,9 +75,12 @@ function timePart(m: HeadlineMethod, ctx: HeadlineContext, isRetrain: boolean): 
   const ok = (x: number | undefined): x is number => x !== undefined && Number.isFinite(x);
   const epochs = (x: number | undefined) => (ok(x) ? `, ${fmt(x, x < 1 ? 2 : 1)} epochs of the original training` : '');
   if (isRetrain) return `${fmtMs(m.ms)} (training from scratch without the data${epochs(m.epochEquivalents)}; the 1× reference)`;
-  const faster = (x: number | undefined) => (ok(x) ? `, ${fmt(x, 0)}× faster than Retrain` : '');
+  // A speed-up below 1 (a tiny data set, where Retrain itself takes milliseconds) reads as slower.
+  const ratio = (x: number) => (x >= 1 ? `${fmtRatio(x)} faster than Retrain` : `${fmtRatio(1 / x)} slower than Retrain`);
+  const faster = (x: number | undefined) => (ok(x) ? `, ${ratio(x)}` : '');
   if (ok(m.firstRequestMs) && m.firstRequestMs > m.ms + 0.5) {
-    return `${fmtMs(m.firstRequestMs)} on a first request, the model's one-off cache included${faster(m.speedupFirst)}${epochs(m.epochEquivalentsFirst)}; ${fmtMs(m.ms)} once cached${ok(m.speedup) ? `, ${fmt(m.speedup, 0)}×` : ''}`;
+    const warm = ok(m.speedup) ? `, ${m.speedup >= 1 ? fmtRatio(m.speedup) : ratio(m.speedup)}` : '';
+    return `${fmtMs(m.firstRequestMs)} on a first request, the model's one-off cache included${faster(m.speedupFirst)}${epochs(m.epochEquivalentsFirst)}; ${fmtMs(m.ms)} once cached${warm}`;
   }
   if (ok(m.firstRequestMs)) return `${fmtMs(m.ms)} (the whole request)${faster(m.speedup)}${epochs(m.epochEquivalents)}`;
   const prep = ok(ctx.prepMs) && ctx.prepMs > 0 ? `; the model's one-off cache, ${fmtMs(ctx.prepMs)}, not included` : '';

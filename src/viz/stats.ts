@@ -5,6 +5,12 @@ export function fmt(x: number | undefined, digits = 3): string {
   return x.toFixed(digits);
 }
 
+/** A ratio such as a speed-up: whole numbers from 10, one decimal from 1, two below ("0.91×"). */
+export function fmtRatio(x: number | undefined): string {
+  if (x === undefined || !Number.isFinite(x)) return '–';
+  return `${x >= 9.95 ? x.toFixed(0) : x >= 0.995 ? x.toFixed(1) : x.toFixed(2)}×`;
+}
+
 export function fmtMs(ms: number): string {
   if (!Number.isFinite(ms)) return '–';
   if (ms < 1) return `${ms.toFixed(2)} ms`;

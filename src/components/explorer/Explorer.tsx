@@ -36,6 +36,8 @@ function resultRows(result: ExplorerResult) {
       hvps: r.hvps ?? '',
       cgIters: r.cgIters ?? '',
       rowsTouched: r.rowsTouched,
+      firstRequestMs: r.firstRequestMs,
+      speedupFirst: r.speedupFirst,
       notes: r.notes.join(' | '),
     };
   });
