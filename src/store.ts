@@ -23,6 +23,9 @@ import type {
 } from '../workers/protocol';
 import { runnable, parseForget } from './forgetSpec';
 import { DEFAULT_LIGHTGCN, evalCadence, isCancelled } from './core/types';
+// Between store updates that each re-render much of the page: every render gets a task of its own
+// instead of several chained in one long task.
+import { yieldToEventLoop } from './core/common/yielder';
 import { DEFAULT_EXPERIMENT, fromHash, toHash, type Experiment } from './experiment';
 import { describeFile, fileDataId, hashFile, keepFile, keptFile, parseFileDataId, type FileRef } from './fileStore';
 
@@ -105,9 +108,6 @@ function writeUrl(e: Experiment): void {
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Lets the browser run input and paint before the next store update: each update renders in a task
- *  of its own instead of several renders chained in one long task. */
-const yieldToMain = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export const useStore = create<State>((set, get, api) => {
   const onLoadProgress = proxy((p: { bytes: number; total: number }) =>
@@ -118,7 +118,7 @@ export const useStore = create<State>((set, get, api) => {
   const afterTrained = async () => {
     const [users, map] = await Promise.all([engine().users(), engine().map()]);
     set({ users, map, result: null, unlearnProgress: {} });
-    await yieldToMain();
+    await yieldToEventLoop();
     await get().setForget(get().experiment.forget);
   };
 
@@ -348,9 +348,9 @@ export const useStore = create<State>((set, get, api) => {
           }),
         );
         set({ summary });
-        await yieldToMain();
+        await yieldToEventLoop();
         await afterTrained();
-        await yieldToMain();
+        await yieldToEventLoop();
       } catch (err) {
         if (isCancelled(err)) get().notify({ kind: 'info', text: 'Training cancelled.' });
         else get().notify({ kind: 'error', text: `Training failed: ${message(err)}` });

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { evaluate } from './evaluate';
+import { yieldToEventLoop } from './common/yielder';
 import { buildGraph } from './graph';
 import {
   bprDataGradCpu,
@@ -114,23 +115,6 @@ export function bprStepCpu(
   const penalty = reg === 0 ? 0 : bprRegGradCpu(E0, dim, graph.nUsers, users, pos, neg, reg, grad);
   adam.step(E0, grad);
   return data + penalty;
-}
-
-/** Yields to the event loop without the 4 ms clamp nested setTimeout(0) gets in browsers. */
-export function yieldToEventLoop(): Promise<void> {
-  const g = globalThis as { setImmediate?: (f: () => void) => void };
-  if (typeof g.setImmediate === 'function') return new Promise((r) => g.setImmediate!(r));
-  if (typeof MessageChannel !== 'undefined') {
-    return new Promise((r) => {
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => {
-        ch.port1.close();
-        r();
-      };
-      ch.port2.postMessage(null);
-    });
-  }
-  return new Promise((r) => setTimeout(r, 0));
 }
 
 /** What training returns before its final evaluation: metrics only when the last epoch evaluated. */
