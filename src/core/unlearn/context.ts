@@ -9,8 +9,7 @@ import { initEmbeddings, propagateCpu } from '../lightgcn';
 import { graphTensors, registerSpmmKernels, type GraphTensors } from '../spmm';
 import type { CancelToken, Dataset, Graph, LightGCNConfig } from '../types';
 import { fastHessian, rawCurvature, type Curvature, type FastHessian } from './fastHessian';
-import { objectiveGradientHost } from './hostObjective';
-import { hostHessian, type HostHessian } from './hostHessian';
+import { exactGradientAndHessian, type HostHessian } from './hostHessian';
 import { interactionIncidence, type Incidence } from './incidence';
 import {
   fixedNegatives,
@@ -84,9 +83,7 @@ export async function prepareUnlearning(
   const negs = fixedNegatives(ds.nUsers, ds.nItems, ds.train, cfg.seed);
   const spec: ObjectiveSpec = { nUsers: ds.nUsers, layers: cfg.layers, reg: cfg.reg, n: ds.train.u.length };
   const all = triplesOf(ds.train, negs);
-  const scores = new Float32Array(all.users.length);
-  const gradOld = objectiveGradientHost(graphOld, theta, cfg.dim, all, spec, Eold, false, scores).grad;
-  const exactHessian = hostHessian(graphOld, Eold, cfg.dim, ds.nUsers, all, cfg.reg, spec.n, cfg.layers, curvatureOf(scores));
+  const { grad: gradOld, hessian: exactHessian } = exactGradientAndHessian(graphOld, theta, Eold, cfg.dim, all, spec);
   let gtOld: GraphTensors | null = null;
   let thetaT: tf.Tensor2D | null = null;
   let EoldT: tf.Tensor2D | null = null;
@@ -142,18 +139,6 @@ export async function prepareUnlearning(
       gtOld = allT = thetaT = EoldT = null;
     },
   };
-}
-
-/** ℓ'(x) = σ(x) − 1 and ℓ''(x) = σ(x)σ(−x) of BPR scores. */
-function curvatureOf(x: Float32Array): Curvature {
-  const d1 = new Float64Array(x.length);
-  const d2 = new Float64Array(x.length);
-  for (let k = 0; k < x.length; k++) {
-    const sig = 1 / (1 + Math.exp(-x[k]));
-    d1[k] = sig - 1;
-    d2[k] = sig * (1 - sig);
-  }
-  return { d1, d2 };
 }
 
 export interface RequestContext {

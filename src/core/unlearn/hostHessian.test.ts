@@ -7,7 +7,7 @@ import { makeRng } from '../rng';
 import { graphTensors } from '../spmm';
 import { DEFAULT_LIGHTGCN } from '../types';
 import { prepareUnlearning } from './context';
-import { hostHessian } from './hostHessian';
+import { exactGradientAndHessian, hostHessian } from './hostHessian';
 import { objectiveGradientHost } from './hostObjective';
 import { exactHvp, fixedNegatives, triplesOf, tripleTensors, type ObjectiveSpec } from './objective';
 import { DenseObjective, TINY, denseP, matVec, relErr, tinyDataset } from './tiny.fixture';
@@ -76,6 +76,32 @@ describe('exact host Hessian Pᵀ H_E P + Λ', () => {
     // It is not the fast raw-row Hessian: the propagation matters.
     const raw = hostHessian(g, theta, d, nUsers, triples, reg, m, 0).hvpFull(v);
     expect(relErr(raw, wantData)).toBeGreaterThan(0.1);
+  });
+});
+
+describe('gradient and Hessian from one layout', () => {
+  // d = 6 has no SIMD layout (d % 4 ≠ 0): the float64 JS kernels; d = 8: the SIMD one.
+  it.each([6, 8])('at d = %i equals the separate gradient and the tfjs double backward', async (d) => {
+    const nUsers = 20, nItems = 30, m = 300, layers = 2, reg = 1e-2;
+    const edges = randomEdges(nUsers, nItems, m, 3);
+    const triples = triplesOf(edges, fixedNegatives(nUsers, nItems, edges, 4));
+    const g = buildGraph(nUsers, nItems, edges);
+    const nNodes = nUsers + nItems;
+    const theta = initEmbeddings(nNodes, d, 0.5, 5);
+    const spec: ObjectiveSpec = { nUsers, layers, reg, n: m };
+    const { grad, hessian } = exactGradientAndHessian(g, theta, propagateCpu(g, theta, d, layers), d, triples, spec);
+    expect(relErr(grad, objectiveGradientHost(g, theta, d, triples, spec).grad)).toBeLessThan(1e-5);
+    const v = initEmbeddings(nNodes, d, 1, 6);
+    const gt = graphTensors(g);
+    const tt = tripleTensors(triples);
+    const want = tf.tidy(() => exactHvp(gt, tf.tensor2d(theta, [nNodes, d]), tt, spec, tf.tensor2d(v, [nNodes, d])));
+    const wantData = (await want.data()) as Float32Array;
+    tf.dispose([want]);
+    gt.dispose();
+    tt.dispose();
+    expect(relErr(hessian.hvpFull(v), wantData)).toBeLessThan(1e-4);
+    // Two products in a row do not leak state through the shared buffers.
+    expect(relErr(hessian.hvpFull(v), wantData)).toBeLessThan(1e-4);
   });
 });
 
