@@ -81,6 +81,8 @@ export interface SessionModel {
   graph: Graph;
   /** Mean epoch time of its training (evaluation excluded): the unit of the methods' epoch equivalents. */
   epochMs?: number;
+  /** The seeded initialisation it was trained from, when known (else drawn again on first use). */
+  seededInit?: Float32Array;
 }
 
 interface ModelCache extends SessionModel {
@@ -170,7 +172,7 @@ export class Session {
   async train(cfg: LightGCNConfig, onEpoch?: TrainOptions['onEpoch']): Promise<TrainResult> {
     const ds = this.dataset;
     const result = await trainLightGCN(ds, cfg, { token: this.begin(), onEpoch });
-    this.adoptModel({ E0: result.E0, cfg, graph: result.graph, epochMs: result.msPerEpochMean });
+    this.adoptModel({ E0: result.E0, cfg, graph: result.graph, epochMs: result.msPerEpochMean, seededInit: result.seededInit });
     return result;
   }
 

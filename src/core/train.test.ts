@@ -91,7 +91,11 @@ describe('trainLightGCN', () => {
     expect(t2.engine).toBe('typed');
     expect(Array.from(t1.E0)).toEqual(Array.from(t2.E0));
     expect(maxDiff(a.E0, t1.E0)).toBeLessThan(1e-4);
-    expect(maxDiff(a.E0, initEmbeddings(a.E0.length / cfg.dim, cfg.dim, cfg.initStd, cfg.seed))).toBeGreaterThan(0.01);
+    const seeded = initEmbeddings(a.E0.length / cfg.dim, cfg.dim, cfg.initStd, cfg.seed);
+    expect(maxDiff(a.E0, seeded)).toBeGreaterThan(0.01);
+    // Both engines hand back the seeded start untouched (unlearning resets deleted users' rows to it).
+    expect(Array.from(a.seededInit!)).toEqual(Array.from(seeded));
+    expect(Array.from(t1.seededInit!)).toEqual(Array.from(seeded));
     await tf.setBackend('wasm');
     const start = tf.memory().numTensors;
     const w = await trainLightGCN(ds, short, { engine: 'tfjs' });
@@ -139,6 +143,7 @@ describe('trainLightGCN', () => {
       const r = await trainLightGCN(ds, { ...cfg, epochs: 1, evalEvery: 0, lr: 0 }, { init, graph: g, engine });
       expect(Array.from(r.E0)).toEqual(Array.from(init));
       expect(r.graph).toBe(g);
+      expect(r.seededInit).toBeUndefined();
     }
     const r = await trainLightGCN(ds, { ...cfg, epochs: 1, evalEvery: 0 }, { init, graph: g });
     expect(r.E0).not.toBe(init);

@@ -40,6 +40,9 @@ export interface TrainResult {
   /** Mean wall time of an epoch (evaluation excluded): the unit of the unlearning methods' cost. */
   msPerEpochMean: number;
   backend: string;
+  /** The seeded initialisation the training started from (absent when TrainOptions.init replaced
+   *  it). Unlearning resets a deleted user's row to it, as Retrain leaves that row. */
+  seededInit?: Float32Array;
   /** Which implementation of the training step ran (see TrainOptions.engine). */
   engine: 'tfjs' | 'typed';
 }
@@ -160,6 +163,7 @@ export async function trainEmbeddings(ds: Dataset, cfg: LightGCNConfig, opts: Tr
     msPerEpochMean: reports.length ? reports.reduce((a, r) => a + r.ms, 0) / reports.length : 0,
     backend,
     engine,
+    ...(opts.init ? {} : { seededInit: init }),
   });
   const endEpoch = async (epoch: number, loss: number, ms: number, E0: () => Promise<Float32Array>) => {
     const report: EpochReport = { epoch, epochs: cfg.epochs, loss, ms };

@@ -104,14 +104,37 @@ function operatorHessian(
     interactions: data.users.length,
     hvpFull,
     hvpRows(rows, v) {
+      // Rows come sorted (all nodes, all but the removed users, or a pruned subset): copy them in
+      // runs of consecutive nodes — two block copies for a whole-user deletion instead of a
+      // subarray per row.
+      const runs = consecutiveRuns(rows);
+      if (runs.length === 3 && rows.length === nNodes && rows[0] === 0) return hvpFull(v);
       full.fill(0);
-      for (let r = 0; r < rows.length; r++) full.set(v.subarray(r * d, r * d + d), rows[r] * d);
+      for (let k = 0; k < runs.length; k += 3) {
+        const [at, node, len] = [runs[k], runs[k + 1], runs[k + 2]];
+        full.set(v.subarray(at * d, (at + len) * d), node * d);
+      }
       const hv = hvpFull(full);
       const out = new Float32Array(rows.length * d);
-      for (let r = 0; r < rows.length; r++) out.set(hv.subarray(rows[r] * d, rows[r] * d + d), r * d);
+      for (let k = 0; k < runs.length; k += 3) {
+        const [at, node, len] = [runs[k], runs[k + 1], runs[k + 2]];
+        out.set(hv.subarray(node * d, (node + len) * d), at * d);
+      }
       return out;
     },
   };
+}
+
+/** (position in rows, first node, length) of each maximal run of consecutive nodes in `rows`. */
+export function consecutiveRuns(rows: Int32Array): number[] {
+  const runs: number[] = [];
+  for (let r = 0; r < rows.length; ) {
+    let len = 1;
+    while (r + len < rows.length && rows[r + len] === rows[r] + len) len++;
+    runs.push(r, rows[r], len);
+    r += len;
+  }
+  return runs;
 }
 
 /**
