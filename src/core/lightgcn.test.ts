@@ -101,6 +101,30 @@ describe('sampleNegatives', () => {
   });
 });
 
+describe('userItems / hasItem', () => {
+  it('answers membership the same from the bit rows and from the sorted lists', () => {
+    const rng = makeRng(3);
+    const m = 300;
+    const edges = { u: Int32Array.from({ length: m }, () => rng.int(12)), i: Int32Array.from({ length: m }, () => rng.int(70)) };
+    const ui = userItems(12, edges);
+    expect(ui.bits).toBeDefined();
+    const lists = { ...ui, bits: undefined };
+    const seen = new Set(Array.from(edges.u, (u, k) => u * 100 + edges.i[k]));
+    // Items past the largest one seen (a later negative draw can ask for them) are never members.
+    for (let u = 0; u < 12; u++) {
+      for (let i = 0; i < 100; i++) {
+        expect(hasItem(ui, u, i)).toBe(seen.has(u * 100 + i));
+        expect(hasItem(lists, u, i)).toBe(seen.has(u * 100 + i));
+      }
+    }
+    // Past BITSET_MAX_BYTES only the lists are kept.
+    const big = userItems(20000, { u: Int32Array.of(0, 19999), i: Int32Array.of(5, 2000) });
+    expect(big.bits).toBeUndefined();
+    expect(hasItem(big, 19999, 2000)).toBe(true);
+    expect(hasItem(big, 19999, 5)).toBe(false);
+  });
+});
+
 describe('bprDataGradCpu + bprRegGradCpu', () => {
   it('give the loss and the autodiff gradient of bprLoss through propagate', async () => {
     await tf.setBackend('cpu');

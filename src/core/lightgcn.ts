@@ -61,20 +61,37 @@ export interface UserItems {
   nUsers: number;
   indptr: Int32Array;
   items: Int32Array;
+  /** The same sets as bit rows of `words` 32-bit words per user, when they fit in BITSET_MAX_BYTES:
+   *  hasItem is then one load (sampling a negative per interaction spent ≈ half its time in the
+   *  binary search on the default data). */
+  bits?: Uint32Array;
+  words: number;
 }
+
+/** Bit rows are kept up to this size (4 MB: e.g. 6,000 users × 5,000 items). */
+export const BITSET_MAX_BYTES = 4 << 20;
 
 export function userItems(nUsers: number, edges: Edges): UserItems {
   const indptr = new Int32Array(nUsers + 1);
-  for (let k = 0; k < edges.u.length; k++) indptr[edges.u[k] + 1]++;
+  let maxItem = -1;
+  for (let k = 0; k < edges.u.length; k++) {
+    indptr[edges.u[k] + 1]++;
+    if (edges.i[k] > maxItem) maxItem = edges.i[k];
+  }
   for (let u = 0; u < nUsers; u++) indptr[u + 1] += indptr[u];
   const fill = indptr.slice(0, nUsers);
   const items = new Int32Array(edges.u.length);
   for (let k = 0; k < edges.u.length; k++) items[fill[edges.u[k]]++] = edges.i[k];
   for (let u = 0; u < nUsers; u++) items.subarray(indptr[u], indptr[u + 1]).sort();
-  return { nUsers, indptr, items };
+  const words = (maxItem + 32) >>> 5;
+  if (nUsers * words * 4 > BITSET_MAX_BYTES) return { nUsers, indptr, items, words: 0 };
+  const bits = new Uint32Array(nUsers * words);
+  for (let k = 0; k < edges.u.length; k++) bits[edges.u[k] * words + (edges.i[k] >>> 5)] |= 1 << (edges.i[k] & 31);
+  return { nUsers, indptr, items, bits, words };
 }
 
 export function hasItem(ui: UserItems, user: number, item: number): boolean {
+  if (ui.bits) return item < ui.words * 32 && ((ui.bits[user * ui.words + (item >>> 5)] >>> (item & 31)) & 1) === 1;
   let lo = ui.indptr[user];
   let hi = ui.indptr[user + 1] - 1;
   while (lo <= hi) {
