@@ -214,7 +214,7 @@ export async function warmUpInfluence(prep?: UnlearnPrep): Promise<number> {
 
 export async function runUnlearning(
   ds: Dataset,
-  trained: { E0: Float32Array; graph?: Graph; epochMs?: number },
+  trained: { E0: Float32Array; graph?: Graph; epochMs?: number; seededInit?: Float32Array },
   cfg: LightGCNConfig,
   request: ForgetRequest,
   opts: RunOptions = {},
