@@ -48,6 +48,8 @@ export interface UnlearnPrep {
   spec: ObjectiveSpec;
   /** ∇ L_D(θ̂; Â): the full-data gradient, so that g = gradOld − ∇ L_{D_r}(θ̂; Â') (see influence.ts). */
   gradOld: Float32Array;
+  /** Its BPR term alone (without the L2): g's L2 part is D_f's alone (see unlearningGradientHost). */
+  gradOldData: Float32Array;
   /** The seeded initialisation, used to reset a deleted user's row as Retrain leaves it. */
   init: Float32Array;
   /** Time to build this cache: a request's, for the methods that read it (UnlearningMethod.usesPrep),
@@ -83,7 +85,7 @@ export async function prepareUnlearning(
   const negs = fixedNegatives(ds.nUsers, ds.nItems, ds.train, cfg.seed);
   const spec: ObjectiveSpec = { nUsers: ds.nUsers, layers: cfg.layers, reg: cfg.reg, n: ds.train.u.length };
   const all = triplesOf(ds.train, negs);
-  const { grad: gradOld, hessian: exactHessian } = exactGradientAndHessian(graphOld, theta, Eold, cfg.dim, all, spec);
+  const { grad: gradOld, gradData: gradOldData, hessian: exactHessian } = exactGradientAndHessian(graphOld, theta, Eold, cfg.dim, all, spec);
   let gtOld: GraphTensors | null = null;
   let thetaT: tf.Tensor2D | null = null;
   let EoldT: tf.Tensor2D | null = null;
@@ -127,6 +129,7 @@ export async function prepareUnlearning(
     },
     spec,
     gradOld,
+    gradOldData,
     get init() {
       // From the training when it kept it (drawing 168k seeded normals again costs ≈ 18 ms).
       return (init ??= trained.seededInit ?? initEmbeddings(n, cfg.dim, cfg.initStd, cfg.seed));

@@ -39,7 +39,8 @@ interface TripleOperator {
   gradE(): Float32Array;
 }
 
-/** ∇L_D(θ̂; Â) and ∇²L_D(θ̂; Â) (as products) at E = Pθ̂ on graph g. */
+/** ∇L_D(θ̂; Â), its BPR term alone (gradData: without the L2), and ∇²L_D(θ̂; Â) (as products), at
+ *  E = Pθ̂ on graph g. */
 export function exactGradientAndHessian(
   g: Graph,
   theta: Float32Array,
@@ -47,11 +48,12 @@ export function exactGradientAndHessian(
   d: number,
   data: Triples,
   spec: ObjectiveSpec,
-): { grad: Float32Array; hessian: HostHessian } {
+): { grad: Float32Array; gradData: Float32Array; hessian: HostHessian } {
   const op = tripleOperator(E, d, spec.nUsers, data, spec.n);
-  const grad = propagateMeanCpu(g, op.gradE(), d, spec.layers);
+  const gradData = propagateMeanCpu(g, op.gradE(), d, spec.layers);
+  const grad = gradData.slice();
   if (spec.reg !== 0) regGradient(theta, d, spec.nUsers, data, spec.reg, 1 / spec.n, grad);
-  return { grad, hessian: operatorHessian(g, op, d, spec.nUsers, data, spec.reg, spec.n, spec.layers) };
+  return { grad, gradData, hessian: operatorHessian(g, op, d, spec.nUsers, data, spec.reg, spec.n, spec.layers) };
 }
 
 /**

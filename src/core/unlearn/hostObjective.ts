@@ -10,6 +10,7 @@ import { propagateMeanCpu } from '../spmm';
 import { tripleKernels, type TripleKernels } from '../spmm/triples';
 import type { Graph } from '../types';
 import type { ObjectiveSpec, Triples } from './objective';
+import type { RequestContext, UnlearnPrep } from './context';
 
 let shared: TripleKernels | null | undefined;
 
@@ -132,4 +133,26 @@ export function objectiveGradientHost(
   propagateMeanCpu(g, gE, d, s.layers, grad);
   if (s.reg !== 0) loss += regGradient(theta, d, s.nUsers, t, s.reg, 1 / s.n, grad);
   return { grad, loss };
+}
+
+/**
+ * g = ∇L_D(θ̂; Â) − ∇L_{D_r}(θ̂; Â') exactly (influence.ts), computed only where the terms can differ
+ * between the two: the BPR terms need one forward and backward pass of D_r on Â' (against the
+ * cached ∇ of D's on Â), while the L2 terms are the same for every remaining triple, so their
+ * difference is D_f's own L2 gradient — its few rows, not a pass over the remaining triples.
+ */
+export function unlearningGradientHost(prep: UnlearnPrep, req: RequestContext): Float32Array {
+  const d = prep.cfg.dim;
+  const { nUsers, reg, n } = prep.spec;
+  const gNew = objectiveGradientHost(req.graphNew, prep.theta, d, req.remain, { ...prep.spec, reg: 0 }, undefined, false).grad;
+  const g = subtract(prep.gradOldData, gNew);
+  if (reg !== 0) regGradient(prep.theta, d, nUsers, req.forget, reg, 1 / n, g);
+  return g;
+}
+
+/** a − b into a new array (a small shared loop, kept hot). */
+export function subtract(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let k = 0; k < a.length; k++) out[k] = a[k] - b[k];
+  return out;
 }

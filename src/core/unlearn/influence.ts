@@ -23,7 +23,7 @@ import { throwIfCancelled } from '../types';
 import { resetRemovedUsers, type HessianKind, type MethodResult, type UnlearnContext } from './context';
 import { fastHessian, rowCurvatureTraces } from './fastHessian';
 import { importanceScores, pruneByQuantile } from './importance';
-import { bprDataGradient, objectiveGradientHost, regGradient } from './hostObjective';
+import { bprDataGradient, objectiveGradientHost, regGradient, subtract, unlearningGradientHost } from './hostObjective';
 import { touching } from './incidence';
 import { endpointNodes, kHopNeighbourhood } from './neighbourhood';
 import { objectiveGradient, objectiveGradientAt, triplesOf, tripleTensors, type Triples } from './objective';
@@ -77,14 +77,9 @@ export async function unlearningGradient(
   hops: number | 'all' = ctx.options.spilloverHops,
 ): Promise<Float32Array> {
   const { prep, req } = ctx;
-  const d = prep.cfg.dim;
-  const g = new Float32Array(prep.theta.length);
   if (hops === 'all') {
-    const gNew = host
-      ? objectiveGradientHost(req.graphNew, prep.theta, d, req.remain, prep.spec, undefined, false).grad
-      : await download(objectiveGradient(req.gtNew, prep.thetaT, req.remainT, prep.spec));
-    for (let k = 0; k < g.length; k++) g[k] = prep.gradOld[k] - gNew[k];
-    return g;
+    if (host) return unlearningGradientHost(prep, req);
+    return subtract(prep.gradOld, await download(objectiveGradient(req.gtNew, prep.thetaT, req.remainT, prep.spec)));
   }
   const near = nearInteractions(ctx, hops);
   const withForget = triplesOf(prep.ds.train, prep.negs, near.withForget);
@@ -94,9 +89,7 @@ export async function unlearningGradient(
   const changed = tripleTensors(C);
   try {
     const gOld = await download(objectiveGradientAt(prep.gtOld, prep.EoldT, prep.thetaT, withForgetT, prep.spec));
-    const gNew = await download(objectiveGradient(req.gtNew, prep.thetaT, changed, prep.spec));
-    for (let k = 0; k < g.length; k++) g[k] = gOld[k] - gNew[k];
-    return g;
+    return subtract(gOld, await download(objectiveGradient(req.gtNew, prep.thetaT, changed, prep.spec)));
   } finally {
     withForgetT.dispose();
     changed.dispose();
