@@ -45,6 +45,22 @@ describe('triple kernels (WebAssembly SIMD)', () => {
     }
   });
 
+  it('rowAddresses: base + idx · rowBytes for every m (lanes of 4 and a tail), also in place', () => {
+    const k = tripleKernels()!;
+    for (const m of [1, 3, 4, 7, 1001]) {
+      k.reset();
+      const src = k.alloc(m), dst = k.alloc(m), after = k.alloc(4);
+      const idx = Int32Array.from({ length: m }, (_, z) => (z * 37) % 2625);
+      k.i32(src, m).set(idx);
+      k.i32(after, 4).fill(-1);
+      k.rowAddresses(src, dst, m, 4096, 256);
+      expect(Array.from(k.i32(dst, m))).toEqual(Array.from(idx, (i) => 4096 + i * 256));
+      expect(Array.from(k.i32(after, 4))).toEqual([-1, -1, -1, -1]); // the tail lane stays in its padding
+      k.rowAddresses(src, src, m, 16, 4);
+      expect(Array.from(k.i32(src, m))).toEqual(Array.from(idx, (i) => 16 + i * 4));
+    }
+  });
+
   it('gives each instance its own memory', () => {
     const a = tripleKernels()!, b = tripleKernels()!;
     const pa = a.alloc(4), pb = b.alloc(4);

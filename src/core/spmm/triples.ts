@@ -5,6 +5,7 @@
  * by byte addresses in the kernels' own memory, so one kernel serves any pair of arrays there:
  *   dotDiff  out[z] = X[p_z] · (Y[q_z] − Y[r_z])
  *   scatter  G[gu_z] += c_z (X[xi_z] − X[xj_z]);  G[gi_z] += c_z X[xu_z];  G[gj_z] −= c_z X[xu_z]
+ *   rowAddresses  out[z] = base + idx[z] · rowBytes  (the row addresses the other kernels read)
  * (for BPR: X = Y = E, and G the gradient). Rows hold d floats, d % 4 == 0; accumulation is
  * float32. Each call of tripleKernels() returns a fresh instance with its own memory, so a
  * consumer's buffers stay put between calls; null where WebAssembly SIMD is unavailable.
@@ -94,8 +95,24 @@ function rawHvpBody(): number[] {
   ]));
 }
 
+// rowAddresses(SRC*, DST*, nBytes, base, rowBytes): DST[z] = base + SRC[z] · rowBytes, i32x4 lanes
+// (nBytes rounded up to 16: allocations are padded to 16 bytes, so the last lane stays inside).
+function rowAddressesBody(): number[] {
+  const [SRC, DST, NB, BASE, ROW, I, BV, RV] = [0, 1, 2, 3, 4, 5, 6, 7];
+  return funcBody([[1, I32], [2, V128]], [
+    ...op.get(BASE), ...op.i32x4splat, ...op.set(BV),
+    ...op.get(ROW), ...op.i32x4splat, ...op.set(RV),
+    ...laneLoop(I, NB, [
+      ...op.get(DST), ...op.get(I), ...op.add,
+      ...op.get(SRC), ...op.get(I), ...op.add, ...op.v128load(0), ...op.get(RV), ...op.i32x4mul, ...op.get(BV), ...op.i32x4add,
+      ...op.v128store(0),
+    ]),
+  ]);
+}
+
 type DotDiffExport = (p: number, q: number, r: number, mBytes: number, dBytes: number, out: number) => void;
 type RawHvpExport = (...args: number[]) => void;
+type RowAddressesExport = (src: number, dst: number, nBytes: number, base: number, rowBytes: number) => void;
 type ScatterExport = (
   gu: number, gi: number, gj: number, xu: number, xi: number, xj: number, coef: number, mBytes: number, dBytes: number,
 ) => void;
@@ -117,6 +134,9 @@ export interface TripleKernels {
     theta: [number, number, number], v: [number, number, number], out: [number, number, number],
     d1: number, d2: number, m: number, d: number,
   ): void;
+  /** out[z] = base + idx[z] · rowBytes for z < m (idx, out: addresses of m-element i32 arrays from
+   *  alloc; in place when idx = out): byte addresses of rows in a table at `base`. */
+  rowAddresses(idx: number, out: number, m: number, base: number, rowBytes: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -128,6 +148,7 @@ function compile(): WebAssembly.Module | null {
       { name: 'dotDiff', params: new Array(6).fill(I32), body: dotDiffBody() },
       { name: 'scatter', params: new Array(9).fill(I32), body: scatterBody() },
       { name: 'rawHvp', params: new Array(13).fill(I32), body: rawHvpBody() },
+      { name: 'rowAddresses', params: new Array(5).fill(I32), body: rowAddressesBody() },
     ]);
     return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   } catch {
@@ -144,6 +165,7 @@ export function tripleKernels(): TripleKernels | null {
   const dotDiff = instance.exports.dotDiff as DotDiffExport;
   const scatter = instance.exports.scatter as ScatterExport;
   const rawHvp = instance.exports.rawHvp as RawHvpExport;
+  const rowAddresses = instance.exports.rowAddresses as RowAddressesExport;
   let top = 16; // address 0 stays unused
   const check = (d: number) => {
     if (d % 4 !== 0) throw new Error(`triple kernels need d % 4 == 0, got ${d}`);
@@ -174,6 +196,9 @@ export function tripleKernels(): TripleKernels | null {
     rawHvp(theta, v, out, d1, d2, m, d) {
       check(d);
       rawHvp(...theta, ...v, ...out, d1, d2, m * 4, d * 4);
+    },
+    rowAddresses(idx, out, m, base, rowBytes) {
+      rowAddresses(idx, out, ((m + 3) & ~3) * 4, base, rowBytes);
     },
   };
 }

@@ -165,22 +165,18 @@ function tripleOperator(E: Float32Array, d: number, nUsers: number, data: Triple
   const size = E.length;
   const [pE, pV, pOut] = [size, size, size].map((f) => k.alloc(f));
   const [OU, OI, OJ, QU, QI, QJ, WU, WI, WJ, D1, D2] = new Array(11).fill(0).map(() => k.alloc(m));
-  const ou = k.i32(OU, m), oi = k.i32(OI, m), oj = k.i32(OJ, m);
-  const qu = k.i32(QU, m), qi = k.i32(QI, m), qj = k.i32(QJ, m);
-  const wu = k.i32(WU, m), wi = k.i32(WI, m), wj = k.i32(WJ, m);
-  const row = 4 * d, toV = pV - pE, toOut = pOut - pE;
-  const itemBase = pE + nUsers * row;
-  for (let z = 0; z < m; z++) {
-    const u = pE + data.users[z] * row, i = itemBase + data.pos[z] * row, j = itemBase + data.neg[z] * row;
-    ou[z] = u;
-    oi[z] = i;
-    oj[z] = j;
-    qu[z] = u + toV;
-    qi[z] = i + toV;
-    qj[z] = j + toV;
-    wu[z] = u + toOut;
-    wi[z] = i + toOut;
-    wj[z] = j + toOut;
+  // Row addresses of E (O), of the vector (Q) and of the output (W): the indices are copied into W,
+  // turned into addresses by the rowAddresses kernel, W last and in place.
+  const row = 4 * d, items = nUsers * row;
+  for (const [idx, O, Q, W, base] of [
+    [data.users, OU, QU, WU, 0],
+    [data.pos, OI, QI, WI, items],
+    [data.neg, OJ, QJ, WJ, items],
+  ] as const) {
+    k.i32(W, m).set(idx);
+    k.rowAddresses(W, O, m, pE + base, row);
+    k.rowAddresses(W, Q, m, pV + base, row);
+    k.rowAddresses(W, W, m, pOut + base, row);
   }
   k.f32(pE, size).set(E);
   k.dotDiff(OU, OI, OJ, m, d, D1);

@@ -60,16 +60,15 @@ export function bprDataGradient(
   const size = E.length;
   const [pE, pG, pU, pI, pJ, pGU, pGI, pGJ, pX] = [size, size, m, m, m, m, m, m, m].map((f) => k.alloc(f));
   k.f32(pE, size).set(E);
-  const U = k.i32(pU, m), I = k.i32(pI, m), J = k.i32(pJ, m);
-  const GU = k.i32(pGU, m), GI = k.i32(pGI, m), GJ = k.i32(pGJ, m);
-  const row = 4 * d, delta = pG - pE;
-  for (let z = 0; z < m; z++) {
-    U[z] = pE + t.users[z] * row;
-    I[z] = pE + (nUsers + t.pos[z]) * row;
-    J[z] = pE + (nUsers + t.neg[z]) * row;
-    GU[z] = U[z] + delta;
-    GI[z] = I[z] + delta;
-    GJ[z] = J[z] + delta;
+  const row = 4 * d, items = nUsers * row;
+  for (const [idx, X, G, base] of [
+    [t.users, pU, pGU, 0],
+    [t.pos, pI, pGI, items],
+    [t.neg, pJ, pGJ, items],
+  ] as const) {
+    k.i32(G, m).set(idx);
+    k.rowAddresses(G, X, m, pE + base, row);
+    k.rowAddresses(G, G, m, pG + base, row);
   }
   k.dotDiff(pU, pI, pJ, m, d, pX);
   const X = k.f32(pX, m);
