@@ -114,10 +114,11 @@ export const useStore = create<State>((set, get, api) => {
     set({ loadProgress: p.total > 0 ? p.bytes / p.total : null }),
   );
 
-  /** A trained model unlocks the explorer: the users to pick from and the embedding map. */
-  const afterTrained = async () => {
+  /** A trained model unlocks the explorer: the users to pick from and the embedding map. `idle`: the
+   *  training is over, and the map must answer a click as soon as it shows (a busy page ignores picks). */
+  const afterTrained = async (idle = false) => {
     const [users, map] = await Promise.all([engine().users(), engine().map()]);
-    set({ users, map, result: null, unlearnProgress: {} });
+    set({ users, map, result: null, unlearnProgress: {}, ...(idle ? { phase: 'idle' as const } : {}) });
     await yieldToEventLoop();
     await get().setForget(get().experiment.forget);
   };
@@ -349,7 +350,7 @@ export const useStore = create<State>((set, get, api) => {
         );
         set({ summary });
         await yieldToEventLoop();
-        await afterTrained();
+        await afterTrained(true);
         await yieldToEventLoop();
       } catch (err) {
         if (isCancelled(err)) get().notify({ kind: 'info', text: 'Training cancelled.' });
