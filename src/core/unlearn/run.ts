@@ -59,7 +59,7 @@ export const DEFAULT_UNLEARN_OPTIONS: UnlearnOptions = {
   cgTol: 5e-2,
   pruneQuantile: 0.5,
   importanceHops: 1,
-  spilloverHops: 0,
+  spilloverHops: 'all',
   finetuneEpochs: 2,
   neggradSteps: 10,
   neggradLr: 1e-3,
