@@ -215,7 +215,7 @@ export interface UnlearnOptions {
    *  many hops of the forgotten edges' endpoints (K hops reaches every changed interaction, fewer
    *  truncate). IFRU always uses 'all'. Truncating saves a pass over the far interactions but costs
    *  a third propagation; on the default data, where C holds most interactions, 0 hops was slower
-   *  than 'all' and further from the reference. */
+   *  than 'all' and no closer to the reference (docs/method.md, finding 6). */
   spilloverHops: number | 'all';
   /** Fine-tune / NegGrad epochs over D_r. */
   finetuneEpochs: number;
