@@ -15,7 +15,7 @@ import type { Graph } from '../types';
 import { gatherRowsCpu, propagateMeanCpu, scatterAddRowsCpu, spmmCpu } from './kernel';
 import { CsrSpmmProgram, LayerMeanProgram, type WebGPUProgramLike } from './webgpu';
 
-export { spmmCpu, propagateMeanCpu, gatherRowsCpu, scatterAddRowsCpu } from './kernel';
+export { spmmCpu, propagateMeanCpu, gatherRowsCpu, scatterAddRowsCpu, scatterRowsCpu } from './kernel';
 export type { Csr } from './kernel';
 
 export const CSR_SPMM = 'CsrSpmm';

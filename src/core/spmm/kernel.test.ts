@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { denseAdjacency, randomGraph } from '../graph';
 import { makeRng } from '../rng';
-import { gatherRowsCpu, propagateMeanCpu, propagateMeanJs, scatterAddRowsCpu, spmmCpu, spmmJs } from './kernel';
+import { gatherRowsCpu, propagateMeanCpu, propagateMeanJs, scatterAddRowsCpu, scatterRowsCpu, spmmCpu, spmmJs } from './kernel';
 import { simdKernels } from './simd';
 
 
@@ -72,6 +72,21 @@ describe('gatherRowsCpu / scatterAddRowsCpu', () => {
     }
     expect(lhs).toBeCloseTo(rhs, 6);
     expect(() => gatherRowsCpu(x, 2, Int32Array.from([3]))).toThrow();
+  });
+
+  it('runs of consecutive rows (block copies) give the row-by-row answer; scatterRows lays out distinct rows', () => {
+    const n = 9, d = 3;
+    const x = Float32Array.from({ length: n * d }, (_, k) => k + 1);
+    const idx = Int32Array.of(0, 1, 2, 5, 7, 8, 4);
+    const rowByRow = Array.from(idx).flatMap((r) => Array.from(x.subarray(r * d, r * d + d)));
+    expect(Array.from(gatherRowsCpu(x, d, idx))).toEqual(rowByRow);
+    const compact = Float32Array.from(rowByRow);
+    const laid = scatterRowsCpu(compact, d, idx, n, new Float32Array(n * d).fill(7)); // old contents cleared
+    expect(Array.from(laid)).toEqual(Array.from(scatterAddRowsCpu(compact, d, idx, n)));
+    expect(Array.from(gatherRowsCpu(laid, d, idx))).toEqual(rowByRow);
+    // A run that ends past the last row is refused, naming that row.
+    expect(() => gatherRowsCpu(x, d, Int32Array.of(7, 8, 9))).toThrow(/index 9 /);
+    expect(() => scatterRowsCpu(compact.subarray(0, 6), d, Int32Array.of(8, 9), n)).toThrow(/index 9 /);
   });
 });
 

@@ -101,15 +101,33 @@ export function propagateMeanJs(
   return y;
 }
 
-/** out[b] = x[idx[b]] for row-major x (· × d). */
+/** Calls f(b, r, len) for each maximal run idx[b..b+len) = r, r+1, …, r+len−1, after checking the
+ *  run lies in [0, numRows). Lets the row gathers below copy each run as one block. */
+function eachRun(idx: Int32Array, numRows: number, what: string, f: (b: number, r: number, len: number) => void): void {
+  for (let b = 0; b < idx.length; ) {
+    const r = idx[b];
+    let len = 1;
+    while (b + len < idx.length && idx[b + len] === r + len) len++;
+    if (r < 0 || r + len > numRows) throw new Error(`${what}: index ${r < 0 ? r : r + len - 1} out of range [0, ${numRows})`);
+    f(b, r, len);
+    b += len;
+  }
+}
+
+/** out[b] = x[idx[b]] for row-major x (· × d). Runs of consecutive indices (all rows but a few, the
+ *  unlearning solves' common case) are copied as one block each. */
 export function gatherRowsCpu(x: Float32Array, d: number, idx: Int32Array, out?: Float32Array): Float32Array {
   const y = out ?? new Float32Array(idx.length * d);
-  const nRows = x.length / d;
-  for (let b = 0; b < idx.length; b++) {
-    const r = idx[b];
-    if (r < 0 || r >= nRows) throw new Error(`gatherRows: index ${r} out of range [0, ${nRows})`);
-    y.set(x.subarray(r * d, r * d + d), b * d);
-  }
+  eachRun(idx, x.length / d, 'gatherRows', (b, r, len) => y.set(x.subarray(r * d, (r + len) * d), b * d));
+  return y;
+}
+
+/** out[idx[b]] = x[b] for distinct idx, zero elsewhere: a compact vector on chosen rows laid out on all
+ *  numRows rows (gatherRowsCpu takes it back). Runs of consecutive indices are copied as one block. */
+export function scatterRowsCpu(x: Float32Array, d: number, idx: Int32Array, numRows: number, out?: Float32Array): Float32Array {
+  const y = out ?? new Float32Array(numRows * d);
+  if (out) y.fill(0);
+  eachRun(idx, numRows, 'scatterRows', (b, r, len) => y.set(x.subarray(b * d, (b + len) * d), r * d));
   return y;
 }
 

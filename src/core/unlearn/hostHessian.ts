@@ -15,10 +15,10 @@
  * addresses, one dotDiff gives the scores x_z, whose ℓ' is the gradient's coefficient and whose
  * ℓ' and ℓ'' are H_E's; the gradient's scatter and every product then run on that layout.
  */
-import { propagateMeanCpu } from '../spmm';
+import { gatherRowsCpu, propagateMeanCpu, scatterRowsCpu } from '../spmm';
 import { tripleKernels } from '../spmm/triples';
 import { fastHessian, rawCurvature } from './fastHessian';
-import { bprDataGradient, regGradient } from './hostObjective';
+import { bprDataGradient, occurrences } from './hostObjective';
 import type { Graph } from '../types';
 import type { ObjectiveSpec, Triples } from './objective';
 
@@ -51,9 +51,11 @@ export function exactGradientAndHessian(
 ): { grad: Float32Array; gradData: Float32Array; hessian: HostHessian } {
   const op = tripleOperator(E, d, spec.nUsers, data, spec.n);
   const gradData = propagateMeanCpu(g, op.gradE(), d, spec.layers);
+  // The L2 term's gradient is Λθ̂: one count of the triples serves the gradient and the Hessian.
+  const lambda = occurrences(g.n, spec.nUsers, data, spec.reg / spec.n);
   const grad = gradData.slice();
-  if (spec.reg !== 0) regGradient(theta, d, spec.nUsers, data, spec.reg, 1 / spec.n, grad);
-  return { grad, gradData, hessian: operatorHessian(g, op, d, spec.nUsers, data, spec.reg, spec.n, spec.layers) };
+  addRowScaled(grad, lambda, theta, d);
+  return { grad, gradData, hessian: operatorHessian(g, op, d, lambda, data.users.length, spec.layers) };
 }
 
 /**
@@ -70,73 +72,36 @@ export function hostHessian(
   n: number,
   layers: number,
 ): HostHessian {
-  return operatorHessian(g, tripleOperator(E, d, nUsers, data, n), d, nUsers, data, reg, n, layers);
+  const lambda = occurrences(g.n, nUsers, data, reg / n);
+  return operatorHessian(g, tripleOperator(E, d, nUsers, data, n), d, lambda, data.users.length, layers);
 }
 
-function operatorHessian(
-  g: Graph,
-  op: TripleOperator,
-  d: number,
-  nUsers: number,
-  data: Triples,
-  reg: number,
-  n: number,
-  layers: number,
-): HostHessian {
-  const nNodes = g.n;
-  const lambda = new Float64Array(nNodes);
-  for (let z = 0; z < data.users.length; z++) {
-    lambda[data.users[z]]++;
-    lambda[nUsers + data.pos[z]]++;
-    lambda[nUsers + data.neg[z]]++;
+/** out += diag(lambda) ⊗ I_d · v, row by row (Λ's rows are zero where a node has no triple). */
+function addRowScaled(out: Float32Array, lambda: Float64Array, v: Float32Array, d: number): void {
+  for (let r = 0; r < lambda.length; r++) {
+    const l = lambda[r];
+    if (l !== 0) for (let c = r * d; c < r * d + d; c++) out[c] += l * v[c];
   }
-  for (let v = 0; v < nNodes; v++) lambda[v] *= reg / n;
+}
+
+/** Pᵀ H_E P + Λ as products, over `interactions` triples (H_E: `op`). */
+function operatorHessian(g: Graph, op: TripleOperator, d: number, lambda: Float64Array, interactions: number, layers: number): HostHessian {
+  const nNodes = g.n;
   const Pv = new Float32Array(nNodes * d);
   const full = new Float32Array(nNodes * d);
   const hvpFull = (v: Float32Array): Float32Array => {
     propagateMeanCpu(g, v, d, layers, Pv);
     const out = propagateMeanCpu(g, op.hvpE(Pv), d, layers);
-    for (let r = 0; r < nNodes; r++) {
-      const l = lambda[r];
-      if (l !== 0) for (let c = r * d; c < r * d + d; c++) out[c] += l * v[c];
-    }
+    addRowScaled(out, lambda, v, d);
     return out;
   };
   return {
-    interactions: data.users.length,
+    interactions,
     hvpFull,
     hvpRows(rows, v) {
-      // Rows come sorted (all nodes, all but the removed users, or a pruned subset): copy them in
-      // runs of consecutive nodes — two block copies for a whole-user deletion instead of a
-      // subarray per row.
-      const runs = consecutiveRuns(rows);
-      if (runs.length === 3 && rows.length === nNodes && rows[0] === 0) return hvpFull(v);
-      full.fill(0);
-      for (let k = 0; k < runs.length; k += 3) {
-        const [at, node, len] = [runs[k], runs[k + 1], runs[k + 2]];
-        full.set(v.subarray(at * d, (at + len) * d), node * d);
-      }
-      const hv = hvpFull(full);
-      const out = new Float32Array(rows.length * d);
-      for (let k = 0; k < runs.length; k += 3) {
-        const [at, node, len] = [runs[k], runs[k + 1], runs[k + 2]];
-        out.set(hv.subarray(node * d, (node + len) * d), at * d);
-      }
-      return out;
+      return gatherRowsCpu(hvpFull(scatterRowsCpu(v, d, rows, nNodes, full)), d, rows);
     },
   };
-}
-
-/** (position in rows, first node, length) of each maximal run of consecutive nodes in `rows`. */
-export function consecutiveRuns(rows: Int32Array): number[] {
-  const runs: number[] = [];
-  for (let r = 0; r < rows.length; ) {
-    let len = 1;
-    while (r + len < rows.length && rows[r + len] === rows[r] + len) len++;
-    runs.push(r, rows[r], len);
-    r += len;
-  }
-  return runs;
 }
 
 /**

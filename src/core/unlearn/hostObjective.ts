@@ -87,18 +87,26 @@ export function bprDataGradient(
   return scale * loss;
 }
 
-/**
- * Adds ∂/∂θ of scale · Σ_{z∈t} reg/2 (‖θ_u‖² + ‖θ_i‖² + ‖θ_j‖²) into grad — per row, reg · scale ·
- * (occurrences of the row in t) · θ_row — and returns that term.
- */
-export function regGradient(theta: Float32Array, d: number, nUsers: number, t: Triples, reg: number, scale: number, grad: Float32Array): number {
-  const nNodes = theta.length / d;
+/** How often each of nNodes nodes appears in t (as user, positive or negative), times `scale`: the
+ *  per-row weight of the L2 term (regGradient; the exact Hessian's Λ). */
+export function occurrences(nNodes: number, nUsers: number, t: Triples, scale = 1): Float64Array {
   const count = new Float64Array(nNodes);
   for (let z = 0; z < t.users.length; z++) {
     count[t.users[z]]++;
     count[nUsers + t.pos[z]]++;
     count[nUsers + t.neg[z]]++;
   }
+  if (scale !== 1) for (let v = 0; v < nNodes; v++) count[v] *= scale;
+  return count;
+}
+
+/**
+ * Adds ∂/∂θ of scale · Σ_{z∈t} reg/2 (‖θ_u‖² + ‖θ_i‖² + ‖θ_j‖²) into grad — per row, reg · scale ·
+ * (occurrences of the row in t) · θ_row — and returns that term.
+ */
+export function regGradient(theta: Float32Array, d: number, nUsers: number, t: Triples, reg: number, scale: number, grad: Float32Array): number {
+  const nNodes = theta.length / d;
+  const count = occurrences(nNodes, nUsers, t);
   let sq = 0;
   for (let v = 0; v < nNodes; v++) {
     if (count[v] === 0) continue;

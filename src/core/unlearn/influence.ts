@@ -14,7 +14,7 @@
  * Δθ = (H + μI)⁻¹ g on the chosen rows, θ' = θ̂ + Δθ.
  */
 import * as tf from '@tensorflow/tfjs';
-import { propagateMeanCpu } from '../spmm';
+import { gatherRowsCpu, propagateMeanCpu, scatterRowsCpu } from '../spmm';
 import { tripleKernels, type TripleKernels } from '../spmm/triples';
 import { solveHvp, type Hvp } from './cg';
 import { solveHvpTensor } from './cgTensor';
@@ -153,7 +153,7 @@ export function nearInteractions(ctx: UnlearnContext, hops: number): { withForge
 export async function spilloverInfluence(ctx: UnlearnContext, host = gradientOnHost()): Promise<Float32Array> {
   const total = await unlearningGradient(ctx, host);
   const direct = await directInfluence(ctx, host);
-  return total.map((x, k) => x - direct[k]);
+  return subtract(total, direct);
 }
 
 async function download(t: tf.Tensor): Promise<Float32Array> {
@@ -183,12 +183,6 @@ export function influenceRows(ctx: UnlearnContext, pruned: boolean): Int32Array 
   return removed.size > 0 ? rows.filter((v) => !removed.has(v)) : rows;
 }
 
-function gatherRowsHost(x: Float32Array, d: number, rows: Int32Array): Float32Array {
-  const out = new Float32Array(rows.length * d);
-  for (let r = 0; r < rows.length; r++) out.set(x.subarray(rows[r] * d, rows[r] * d + d), r * d);
-  return out;
-}
-
 /**
  * H v on the chosen rows. H is the Hessian of the original objective L_D at θ̂ (the classic
  * influence-function choice: at a minimum it is positive semi-definite, while ∇²L_{D_r}(θ̂) need
@@ -210,13 +204,7 @@ export function hessianOperator(
     const v0 = new Float32Array(nAll * d);
     return {
       interactions: full.interactions,
-      hvp: (v) => {
-        for (let r = 0; r < rows.length; r++) v0.set(v.subarray(r * d, r * d + d), rows[r] * d);
-        const hv = full.hvp(v0);
-        const out = new Float32Array(rows.length * d);
-        for (let r = 0; r < rows.length; r++) out.set(hv.subarray(rows[r] * d, rows[r] * d + d), r * d);
-        return out;
-      },
+      hvp: (v) => gatherRowsCpu(full.hvp(scatterRowsCpu(v, d, rows, nAll, v0)), d, rows),
       dispose() {},
     };
   }
@@ -266,7 +254,7 @@ export async function influenceUnlearn(
     : await directInfluence(ctx);
   const t1 = performance.now();
   const rows = influenceRows(ctx, s.pruned);
-  const b = gatherRowsHost(g, d, rows);
+  const b = gatherRowsCpu(g, d, rows);
   const t2 = performance.now();
   const damping = resolveDamping(ctx, rows);
   const hessian = s.hessian ?? options.hessian;

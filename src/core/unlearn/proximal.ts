@@ -20,7 +20,7 @@
 import { propagateCpu } from '../lightgcn';
 import { throwIfCancelled, type CancelToken, type Graph } from '../types';
 import type { RequestContext, UnlearnPrep } from './context';
-import { objectiveGradientHost } from './hostObjective';
+import { objectiveGradientHost, subtract } from './hostObjective';
 import { lbfgs, type LbfgsResult } from './lbfgs';
 import type { Triples } from './objective';
 
@@ -153,8 +153,7 @@ export async function proximalReference(prep: UnlearnPrep, req: RequestContext, 
   const d = prep.cfg.dim;
   const size = prep.theta.length;
   const gNew = objectiveGradientHost(req.graphNew, prep.theta, d, req.remain, prep.spec, undefined, false).grad;
-  const g = new Float32Array(size);
-  for (let k = 0; k < size; k++) g[k] = prep.gradOld[k] - gNew[k];
+  const g = subtract(prep.gradOld, gNew);
   const removed = new Set(req.split.removedUsers);
   let gg = 0;
   for (let v = 0; v < size / d; v++) {
@@ -195,8 +194,7 @@ export async function proximalReference(prep: UnlearnPrep, req: RequestContext, 
   const runDr = runOf(rDr, msDr, false);
   const thetaD = Float32Array.from(cachedD.x);
   const thetaDr = Float32Array.from(rDr.x);
-  const delta = new Float32Array(size);
-  for (let k = 0; k < size; k++) delta[k] = thetaDr[k] - thetaD[k];
+  const delta = subtract(thetaDr, thetaD);
   return {
     kind: opts.kind,
     mu,
