@@ -62,8 +62,8 @@ export interface UserItems {
   indptr: Int32Array;
   items: Int32Array;
   /** The same sets as bit rows of `words` 32-bit words per user, when they fit in BITSET_MAX_BYTES:
-   *  hasItem is then one load (sampling a negative per interaction spent ≈ half its time in the
-   *  binary search on the default data). */
+   *  hasItem is then one load (sampling the 80k fixed negatives of the default data went from
+   *  ≈ 17 to 12 ms). */
   bits?: Uint32Array;
   words: number;
 }

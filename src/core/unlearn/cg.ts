@@ -75,7 +75,8 @@ export async function solveHvp(hvp: Hvp, b: Float32Array, opts: CgOptions): Prom
   const x = new Float32Array(n);
   const r = Float32Array.from(b);
   const p = Float32Array.from(b);
-  const bnorm = Math.sqrt(dot(r, r));
+  let rr = dot(r, r);
+  const bnorm = Math.sqrt(rr);
   const out = (iters: number, hvps: number, rr: number, negativeCurvature: boolean): CgResult => ({
     x,
     iters,
@@ -85,7 +86,6 @@ export async function solveHvp(hvp: Hvp, b: Float32Array, opts: CgOptions): Prom
     damping: mu,
   });
   if (bnorm === 0) return out(0, 0, 0, false);
-  let rr = dot(r, r);
   let hvps = 0;
   const pause = makeYielder();
   for (let it = 0; it < opts.maxIter; it++) {
