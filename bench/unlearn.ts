@@ -42,11 +42,11 @@ import {
   type ForgetRequest,
   type UnlearnOptions,
 } from '../src/core/unlearn';
-import { movementNeighbourhood } from '../src/core/unlearn/metrics';
-import { baselines, fidelity, fidelityProbe } from '../src/core/unlearn/fidelity';
-import { DEFAULT_REFERENCE, proximalReference } from '../src/core/unlearn/proximal';
+import { movementNeighbourhood } from '../src/core/unlearn/measure/metrics';
+import { baselines, fidelity, fidelityProbe } from '../src/core/unlearn/measure/fidelity';
+import { DEFAULT_REFERENCE, proximalReference } from '../src/core/unlearn/reference/proximal';
 import { makeRng } from '../src/core/rng';
-import { objectiveGradientHost } from '../src/core/unlearn/hostObjective';
+import { objectiveGradientHost } from '../src/core/unlearn/objective/hostObjective';
 
 const { values } = parseArgs({
   options: {

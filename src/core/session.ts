@@ -291,7 +291,7 @@ export class Session {
 
   /**
    * The horizon lesson for `request`: IF, IFRU, IFRU (fast Hessian) and the baselines against the
-   * proximal reference at each μ from 1e-3 to 1e-6 (unlearn/horizon.ts); cancel() stops it.
+   * proximal reference at each μ from 1e-3 to 1e-6 (unlearn/lessons/horizon.ts); cancel() stops it.
    */
   async horizon(request: ForgetRequest | string, onProgress?: (p: SessionProgress) => void): Promise<HorizonPoint[]> {
     const token = this.begin();

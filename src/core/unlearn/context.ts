@@ -4,13 +4,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { buildGraph } from '../graph';
-import { graphWithout } from './graphUpdate';
+import { graphWithout } from './objective/graphUpdate';
 import { initEmbeddings, propagateCpu } from '../lightgcn';
 import { graphTensors, registerSpmmKernels, type GraphTensors } from '../spmm';
 import type { CancelToken, Dataset, Graph, LightGCNConfig } from '../types';
-import { fastHessian, rawCurvature, type Curvature, type FastHessian } from './fastHessian';
-import { exactGradientAndHessian, type HostHessian } from './hostHessian';
-import { interactionIncidence, type Incidence } from './incidence';
+import { fastHessian, rawCurvature, type Curvature, type FastHessian } from './hessian/fastHessian';
+import { exactGradientAndHessian, type HostHessian } from './hessian/hostHessian';
+import { interactionIncidence, type Incidence } from './objective/incidence';
 import {
   fixedNegatives,
   triplesOf,
@@ -18,7 +18,7 @@ import {
   type ObjectiveSpec,
   type Triples,
   type TripleTensors,
-} from './objective';
+} from './objective/objective';
 import { datasetWithout, splitForget, type ForgetRequest, type ForgetSplit } from '../common/request';
 
 export interface UnlearnPrep {

@@ -29,14 +29,14 @@ import {
   utility,
   type Completeness,
   type Utility,
-} from './metrics';
-import { baselines, fidelity, fidelityProbe, type Baselines, type Fidelity } from './fidelity';
-import { resolveDamping } from './influence';
-import { CONVERGED_REFERENCE, DEFAULT_REFERENCE, proximalReference, type ReferenceKind, type ReferenceOptions, type ReferenceRun } from './proximal';
+} from './measure/metrics';
+import { baselines, fidelity, fidelityProbe, type Baselines, type Fidelity } from './measure/fidelity';
+import { resolveDamping } from './methods/influence';
+import { CONVERGED_REFERENCE, DEFAULT_REFERENCE, proximalReference, type ReferenceKind, type ReferenceOptions, type ReferenceRun } from './reference/proximal';
 import { DEFAULT_METHODS } from './defaults';
 import { methodByName, REGISTRY } from './registry';
 import { describeRequest, type ForgetRequest, type ForgetSplit } from '../common/request';
-import { affectedNeighbours, type AffectedNeighbour } from './affectedNeighbours';
+import { affectedNeighbours, type AffectedNeighbour } from './measure/affectedNeighbours';
 import { tinyDataset } from '../data/tiny';
 
 /**

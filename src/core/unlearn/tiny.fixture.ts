@@ -5,7 +5,7 @@
  */
 import { buildGraph, denseAdjacency } from '../graph';
 import type { Edges, Graph } from '../types';
-import type { Triples } from './objective';
+import type { Triples } from './objective/objective';
 
 export const TINY = { nUsers: 8, nItems: 10, dim: 4, layers: 2, reg: 0.05 };
 

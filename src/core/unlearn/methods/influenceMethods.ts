@@ -1,6 +1,6 @@
 import { PALETTE } from '../../palette';
 import type { UnlearningMethod } from '../context';
-import { influenceUnlearn } from '../influence';
+import { influenceUnlearn } from './influence';
 
 /** What every influence method reports beside its figures. */
 const diagnostics: UnlearningMethod['diagnostics'] = {

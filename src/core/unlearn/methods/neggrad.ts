@@ -4,7 +4,7 @@ import { PALETTE } from '../../palette';
 import { makeRng } from '../../rng';
 import { throwIfCancelled } from '../../types';
 import { resetRemovedUsers, type UnlearningMethod } from '../context';
-import { tripleTensors } from '../objective';
+import { tripleTensors } from '../objective/objective';
 import { makeYielder } from '../../common/yielder';
 
 /**
