@@ -131,11 +131,9 @@ async function sweep(seed: number): Promise<void> {
         for (const pruneQuantile of [0.5, 0.8, 0.9, 0.95]) for (const cgIters of [3, 5, 10, 20]) {
           grid.push({ method: 'ifru-pruned', o: { hessian: 'exact', cgIters, cgTol: 1e-6, pruneQuantile } });
         }
-        let ifru: Float32Array | null = null;
         for (const { method, o } of grid) {
           const options = { ...DEFAULT_UNLEARN_OPTIONS, ...o, damping: mu };
           const r = await influenceUnlearn({ prep, req, options }, { spillover: method !== 'if', pruned: method === 'ifru-pruned' });
-          if (method === 'ifru' && o.hessian === 'exact' && o.cgIters === 20) ifru = r.E0;
           const f = fidelity(probe, r.E0);
           const key = JSON.stringify({ method, mu, ...o });
           score.set(key, [...(score.get(key) ?? []), f.paramRelErr]);
@@ -146,7 +144,7 @@ async function sweep(seed: number): Promise<void> {
             rowsTouched: r.rowsTouched,
           });
         }
-        const b = baselines(probe, ref.g, { name: 'ifru', theta: ifru ?? prep.theta });
+        const b = baselines(probe, ref.g);
         emit({
           bench: 'unlearn-sweep-reference', request: name, mu, converged: ref.converged, gradRatio: ref.gradRatio,
           iterations: { D: ref.runs.D.iterations, Dr: ref.runs.Dr.iterations }, ms: ref.ms,

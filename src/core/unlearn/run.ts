@@ -333,7 +333,6 @@ export async function runUnlearning(
           recall20: utility(noiseE, d, ds, cfg.seed).recall20,
         };
       }
-      const rowsFrom = ['ifru', ...names].find((n) => results[n] && methodByName(n).quick);
       report.reference = {
         kind: reference.kind,
         mu: reference.mu,
@@ -343,7 +342,7 @@ export async function runUnlearning(
         ms: reference.ms,
         runs: reference.runs,
         movementPerHop: fid.refPerHop,
-        baselines: baselines(fid, reference.g, rowsFrom ? { name: rowsFrom, theta: results[rowsFrom].E0 } : { name: 'reference', theta: reference.thetaDr }),
+        baselines: baselines(fid, reference.g),
         noiseFloor,
       };
     }

@@ -53,16 +53,14 @@ export async function horizon(prep: UnlearnPrep, req: RequestContext, opts: Hori
     const probe = fidelityProbe(prep, req, ref, hood);
     const fid: Record<string, Fidelity> = {};
     const negative: string[] = [];
-    let rowNorms: { name: string; theta: Float32Array } | null = null;
     for (const name of methods) {
       throwIfCancelled(opts.token);
       at(0.8, methodByName(name).label);
       const r = await methodByName(name).run({ prep, req, options: { ...opts.options, damping: mu }, token: opts.token });
       fid[name] = fidelity(probe, r.E0);
       if (r.negativeCurvature || (r.damping ?? mu) > mu) negative.push(name);
-      if (name === 'ifru' || !rowNorms) rowNorms = { name, theta: r.E0 };
     }
-    const b = baselines(probe, ref.g, rowNorms ?? { name: 'reference', theta: ref.thetaDr });
+    const b = baselines(probe, ref.g);
     for (const key of HORIZON_BASELINES) fid[key] = b[key].fidelity;
     points.push({
       mu,

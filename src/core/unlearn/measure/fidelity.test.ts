@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainLightGCN } from '../../train';
 import { DEFAULT_LIGHTGCN, type LightGCNConfig } from '../../types';
 import { prepareRequest, prepareUnlearning, type RequestContext, type UnlearnPrep } from '../context';
-import { baselines, fidelity, fidelityProbe, type FidelityProbe } from './fidelity';
+import { addRandomRows, baselines, fidelity, fidelityProbe, type FidelityProbe } from './fidelity';
 import { movementNeighbourhood } from './metrics';
 import { DEFAULT_REFERENCE, proximalReference, type ProximalReference } from '../reference/proximal';
 import { tinyDataset } from '../tiny.fixture';
@@ -72,8 +72,8 @@ describe('fidelity against the proximal reference', () => {
     expect(Array.from(probe.users)).not.toContain(u);
   });
 
-  it('baselines: no update scores 1, random directions with the right row norms about √2, the oracle-scaled gradient its sine', () => {
-    const b = baselines(probe, ref.g, { name: 'reference', theta: update(1) });
+  it("baselines: no update scores 1, random directions with the reference's row norms about √2, the oracle-scaled gradient its sine", () => {
+    const b = baselines(probe, ref.g);
     expect(b.graphOnly.fidelity.paramRelErr).toBe(1);
     expect(b.graphOnly.fidelity.paramCos).toBe(0);
     expect(b.graphOnly.fidelity.scoreRelErr).toBeGreaterThan(0.05);
@@ -88,5 +88,48 @@ describe('fidelity against the proximal reference', () => {
     // Every baseline is worse than a good answer, and a good answer is what an update ≈ Δ_ref is.
     const good = fidelity(probe, update(1, 0.05 * probe.deltaNorm / Math.sqrt(prep.theta.length)));
     for (const x of [b.graphOnly, b.random]) expect(good.paramRelErr).toBeLessThan(x.fidelity.paramRelErr);
+  });
+
+  it("the random baseline keeps each kept row's norm of the reference and nothing else", () => {
+    const d = cfg.dim;
+    const random = Float32Array.from(prep.theta);
+    addRandomRows(random, probe.delta, probe.kept, d, cfg.seed);
+    let rows = 0;
+    for (let v = 0; v < probe.kept.length; v++) {
+      const norm = (a: Float32Array, b: Float32Array) => Math.hypot(...Array.from({ length: d }, (_, c) => a[v * d + c] - b[v * d + c]));
+      const moved = norm(random, prep.theta);
+      if (!probe.kept[v]) {
+        expect(moved).toBe(0);
+        continue;
+      }
+      expect(moved).toBeCloseTo(norm(probe.delta, new Float32Array(probe.delta.length)), 5);
+      rows++;
+    }
+    expect(rows).toBe(probe.kept.length - 1);
+    // The baseline is the reference's alone: the same whatever a method did (no method enters it).
+    expect(baselines(probe, ref.g).random.fidelity.paramRelErr).toBe(fidelity(probe, random).paramRelErr);
+  });
+});
+
+describe('random directions with given row norms', () => {
+  it('score about √2 against rows of very unequal norms, and a scaled copy of the norms does not', () => {
+    const d = 64, n = 400;
+    const delta = new Float32Array(n * d);
+    for (let v = 0; v < n; v++) for (let c = 0; c < d; c++) delta[v * d + c] = Math.sin(v * 1.7 + c * 0.3) * (v % 10 === 0 ? 50 : 0.5);
+    const kept = new Uint8Array(n).fill(1);
+    const err = (scale: number) => {
+      const r = new Float32Array(n * d);
+      addRandomRows(r, delta.map((x) => scale * x), kept, d, 7);
+      let e = 0, dd = 0;
+      for (let k = 0; k < r.length; k++) {
+        e += (r[k] - delta[k]) ** 2;
+        dd += delta[k] ** 2;
+      }
+      return Math.sqrt(e / dd);
+    };
+    // √(1 + ρ²) for norms ρ × the reference's: 1.414 at ρ = 1, 1.118 at ρ = 0.5, 2.236 at ρ = 2.
+    expect(err(1)).toBeCloseTo(Math.SQRT2, 1);
+    expect(err(0.5)).toBeCloseTo(Math.sqrt(1.25), 1);
+    expect(err(2)).toBeCloseTo(Math.sqrt(5), 1);
   });
 });

@@ -10,7 +10,7 @@
  * The reference's model in the methods' frame is θ̂ + Δ_ref on Â'. Every method gets the graph change
  * Â → Â' for free in the scores; the graph-only baseline (θ̂ unchanged) shows how much that is.
  *
- * Baselines (computed once per request): graph-only (Δ = 0), random directions with a method's row
+ * Baselines (computed once per request): graph-only (Δ = 0), random directions with the reference's row
  * norms, and the oracle-scaled gradient c·g with c = ⟨g, Δ_ref⟩ / ‖g‖² fitted to the reference.
  */
 import { propagateCpu } from '../../lightgcn';
@@ -134,43 +134,52 @@ export function fidelity(probe: FidelityProbe, theta: Float32Array, E?: Float32A
 
 export interface Baselines {
   graphOnly: { fidelity: Fidelity };
-  /** Random directions per row, with the row norms of `rowNormsOf`'s update. */
-  random: { fidelity: Fidelity; rowNormsOf: string };
+  /** A random direction in each kept row with the reference's own row norm: √2 in expectation
+   *  (‖r − Δ‖² = ‖r‖² + ‖Δ‖² − 2⟨r, Δ⟩ with ‖r‖ = ‖Δ‖ and ⟨r, Δ⟩ ≈ 0), whichever methods ran. */
+  random: { fidelity: Fidelity };
   /** c · g, c fitted to the reference (an oracle: no method knows c). */
   scaledGradient: { fidelity: Fidelity; c: number };
 }
 
-/** The three baselines of a request. `rowNorms`: the method whose update gives the random one its norms. */
-export function baselines(
-  probe: FidelityProbe,
-  g: Float32Array,
-  rowNorms: { name: string; theta: Float32Array },
-  seed = probe.prep.cfg.seed,
-): Baselines {
+/**
+ * The three baselines of a request, each a non-answer that a method must beat: no update, random
+ * directions (matching the reference's row norms, so only the directions are wrong), and the
+ * gradient scaled by the oracle's least-squares c.
+ */
+export function baselines(probe: FidelityProbe, g: Float32Array, seed = probe.prep.cfg.seed): Baselines {
   const { prep, kept, delta } = probe;
-  const d = prep.cfg.dim;
-  const rng = makeRng(`fidelity-random:${seed}`);
   const random = Float32Array.from(prep.theta);
+  addRandomRows(random, delta, kept, prep.cfg.dim, seed);
   let gd = 0, gg = 0;
-  for (let v = 0; v < kept.length; v++) {
-    if (!kept[v]) continue;
-    const o = v * d;
-    let target = 0;
-    for (let c = o; c < o + d; c++) target += (rowNorms.theta[c] - prep.theta[c]) ** 2;
-    const dir = Array.from({ length: d }, () => rng.normal());
-    const len = Math.hypot(...dir);
-    for (let c = 0; c < d; c++) random[o + c] += (Math.sqrt(target) * dir[c]) / len;
-    for (let c = o; c < o + d; c++) {
-      gd += g[c] * delta[c];
-      gg += g[c] * g[c];
-    }
+  for (let k = 0; k < g.length; k++) {
+    if (!kept[Math.floor(k / prep.cfg.dim)]) continue;
+    gd += g[k] * delta[k];
+    gg += g[k] * g[k];
   }
   const c = gg > 0 ? gd / gg : 0;
   const scaled = Float32Array.from(prep.theta);
-  for (let v = 0; v < kept.length; v++) if (kept[v]) for (let k = v * d; k < v * d + d; k++) scaled[k] += c * g[k];
+  for (let k = 0; k < g.length; k++) if (kept[Math.floor(k / prep.cfg.dim)]) scaled[k] += c * g[k];
   return {
     graphOnly: { fidelity: fidelity(probe, prep.theta) },
-    random: { fidelity: fidelity(probe, random), rowNormsOf: rowNorms.name },
+    random: { fidelity: fidelity(probe, random) },
     scaledGradient: { fidelity: fidelity(probe, scaled), c },
   };
+}
+
+/** Adds to each kept row of `theta` a seeded random direction with the norm of that row of `norms`. */
+export function addRandomRows(theta: Float32Array, norms: Float32Array, kept: Uint8Array, d: number, seed: number): void {
+  const rng = makeRng(`fidelity-random:${seed}`);
+  const dir = new Float64Array(d);
+  for (let v = 0; v < kept.length; v++) {
+    if (!kept[v]) continue;
+    const o = v * d;
+    let target = 0, len = 0;
+    for (let c = 0; c < d; c++) {
+      target += norms[o + c] ** 2;
+      dir[c] = rng.normal();
+      len += dir[c] ** 2;
+    }
+    const s = Math.sqrt(target / len);
+    for (let c = 0; c < d; c++) theta[o + c] += s * dir[c];
+  }
 }

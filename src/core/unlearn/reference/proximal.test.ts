@@ -137,7 +137,7 @@ describe('IF and IFRU at the shipped defaults against the exact leave-one-out pr
     const direct = await influenceUnlearn(ctx, { spillover: false, pruned: false });
     const fIfru = fidelity(probe, ifru.E0);
     const fDirect = fidelity(probe, direct.E0);
-    const b = baselines(probe, ref.g, { name: 'ifru', theta: ifru.E0 });
+    const b = baselines(probe, ref.g);
     // Against the float64 answer directly, not only against our own reference.
     expect(errTo(ifru.E0.map((x, k) => x - prep.theta[k]), want.delta)).toBeLessThan(IFRU_TINY_BOUND);
     expect(fIfru.paramRelErr).toBeLessThan(IFRU_TINY_BOUND);
