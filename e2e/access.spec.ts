@@ -1,6 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { test, expect, openApp } from './fixtures';
+import { test, expect, openApp, resultsComplete } from './fixtures';
 
 // A short experiment from a link: the small preset, 3 epochs, one user, two methods (trains and forgets on load).
 const LINK = '/#epochs=3&forget=user%3Au39&methods=retrain%2Cifru';
@@ -56,7 +56,7 @@ async function smallText(page: Page, min: number) {
 test('results fit the window at 390, 1024 and 1440 px, and chart text is at least 12 px at 1440', async ({ page, watched }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(LINK);
-  await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 150_000 });
+  await resultsComplete(page, 150_000);
   for (const width of [390, 1024, 1440]) {
     await page.setViewportSize({ width, height: 900 });
     await page.waitForTimeout(300); // ResizeObserver and recharts settle
@@ -111,7 +111,7 @@ test('no serious or critical axe violations when opened, trained, touring and wi
   await page.getByLabel('IF (direct)').uncheck();
   const forgetNow = tour.getByRole('button', { name: 'Forget now' });
   await forgetNow.click();
-  await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 120_000 });
+  await resultsComplete(page, 120_000);
   // The user acted in the tour: the focus stays there, on the same button, now the last step's.
   await expect(tour).toContainText('Step 4 of 4');
   await expect(tour.getByRole('button', { name: 'Show me the chart' })).toBeFocused();
@@ -166,7 +166,7 @@ test('keyboard only: skip to Train, the focus stays, the map comes before Forget
   }
   await expect(forget).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 120_000 });
+  await resultsComplete(page, 120_000);
   await expect(page.getByRole('heading', { name: 'Results', exact: true })).toBeFocused();
   await expect(page.getByTestId('announcer')).toContainText(`Results ready: forgot user ${user}`);
 

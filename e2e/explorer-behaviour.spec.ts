@@ -1,4 +1,4 @@
-import { test, expect, openApp } from './fixtures';
+import { test, expect, openApp, resultsComplete } from './fixtures';
 import type { Page } from '@playwright/test';
 
 // Issue 14's behaviour items on the small preset with few epochs (CI has 2 cores).
@@ -62,7 +62,7 @@ test('the user id is typed key by key, checked on Enter, blur and Forget; whole-
   await expect(bar).toBeInViewport();
   await expect(page.getByTestId('run-progress')).toContainText(/step \d+ of \d+/);
   await expect(page.getByTestId('run-progress')).toContainText(/done|% ·/);
-  await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 120_000 });
+  await resultsComplete(page, 120_000);
 
   // Whole-user deletion: no list for the deleted user, their neighbours' lists before and after.
   const top = page.getByTestId('fig-top20');
@@ -131,7 +131,7 @@ test('a link to an uploaded file works in the same browser, and in a fresh profi
   await expect(page.getByTestId('unlearn')).toBeVisible({ timeout: 90_000 });
   await page.getByLabel(/User \(type an id/).fill('a3');
   await page.getByTestId('unlearn').click();
-  await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 120_000 });
+  await resultsComplete(page, 120_000);
   const url = page.url();
   const hash = hashParam(page, 'data')!.split(':')[1];
 

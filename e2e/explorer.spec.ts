@@ -1,4 +1,4 @@
-import { test, expect, openApp } from './fixtures';
+import { test, expect, openApp, resultsComplete } from './fixtures';
 
 const FIGURES = ['neighbourhood', 'map', 'hops', 'scatter', 'metrics', 'top20', 'lesson'];
 
@@ -12,7 +12,7 @@ test('a teacher shows spillover on the small preset, and the link reproduces it 
   await expect(page.getByRole('button', { name: 'Pick u14' })).toBeVisible({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Pick u14' }).click();
   await page.getByRole('button', { name: 'Forget now' }).click();
-  await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 120_000 });
+  await resultsComplete(page, 120_000);
   // The tour's last step says from the result whether the spillover term shows for this user.
   await expect(page.getByRole('complementary', { name: 'Guided tour' })).toContainText(/Here the spillover term (matters|barely matters)/);
   const seconds = (Date.now() - t0) / 1000;
@@ -25,7 +25,9 @@ test('a teacher shows spillover on the small preset, and the link reproduces it 
   await expect.poll(() => graph.locator('svg rect[fill^="rgb"]').count()).toBeGreaterThan(10);
   await expect.poll(() => page.getByTestId('fig-map').locator('line[marker-end]').count()).toBeGreaterThan(10);
   await expect.poll(() => page.getByTestId('fig-hops').locator('.recharts-bar-rectangle').count()).toBeGreaterThanOrEqual(9);
-  await expect.poll(() => page.getByTestId('fig-scatter').locator('.recharts-scatter-symbol').count()).toBeGreaterThan(10);
+  // The scatter's points: one path of dots per hop, every hop with points.
+  const dots = (h: number) => page.getByTestId('fig-scatter').locator(`path[data-hop="${h}"]`).getAttribute('d').then((d) => (d?.match(/M/g) ?? []).length);
+  for (const h of [1, 2, 3]) await expect.poll(() => dots(h)).toBeGreaterThan(10);
   await expect(page.getByTestId('fig-lesson').locator('.recharts-bar-rectangle')).toHaveCount(6);
   await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(6); // original, 4 methods, noise floor
   // A whole-user deletion: the neighbours' lists before, under the paired reference and the 4 methods.
@@ -52,7 +54,7 @@ test('a teacher shows spillover on the small preset, and the link reproduces it 
   const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const other = await fresh.newPage();
   await other.goto(url);
-  await expect(other.getByTestId('explorer')).toBeVisible({ timeout: 150_000 });
+  await resultsComplete(other, 150_000);
   const table2 = await other.getByTestId('metrics-table').locator('tbody tr td:nth-child(2)').allTextContents();
   expect(table2).toEqual(table);
   await fresh.close();
@@ -61,7 +63,7 @@ test('a teacher shows spillover on the small preset, and the link reproduces it 
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.reload();
   await expect(page.getByRole('status').filter({ hasText: 'Restored the trained model' })).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 60_000 });
+  await resultsComplete(page, 60_000);
 
   expect(watched.errors).toEqual([]);
   expect(watched.foreign).toEqual([]);
@@ -69,7 +71,7 @@ test('a teacher shows spillover on the small preset, and the link reproduces it 
 
 test('exports results as JSON and CSV and a chart as SVG and PNG', async ({ page }) => {
   await page.goto('/#forget=user%3Au39&methods=retrain%2Cifru');
-  await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 150_000 });
+  await resultsComplete(page, 150_000);
   const grab = async (name: string | RegExp, within = page.getByTestId('explorer')) => {
     const [dl] = await Promise.all([page.waitForEvent('download'), within.getByRole('button', { name }).first().click()]);
     return dl;
@@ -90,7 +92,7 @@ test('exports results as JSON and CSV and a chart as SVG and PNG', async ({ page
 
 test('E2URec on the same charts, and on the transformer recommender', async ({ page, watched }) => {
   await page.goto('/#forget=user%3Au39&methods=retrain%2Cifru%2Ce2urec');
-  await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 150_000 });
+  await resultsComplete(page, 150_000);
   await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(5); // original, 3 methods, noise floor
   await expect(page.getByTestId('metrics-table')).toContainText('E2URec');
   // E2URec's trainable parameters are the LoRA factors: far fewer than Retrain's full table.
@@ -144,7 +146,7 @@ test('forgetting some of a user\'s items marks them in the top-20 lists', async 
   await expect(picks.first()).toBeVisible();
   for (let k = 0; k < 5; k++) await picks.nth(k).check();
   await page.getByTestId('unlearn').click();
-  await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 120_000 });
+  await resultsComplete(page, 120_000);
   await expect(page.locator('.result-summary')).toContainText('user u39: items');
   expect(page.url()).toContain('forget=items%3Au39%3A');
   // The user stays (a partial deletion): the centre of the graph is a normal node, and the forgotten

@@ -1,4 +1,4 @@
-import { test, expect, openApp } from './fixtures';
+import { test, expect, openApp, resultsComplete } from './fixtures';
 
 test('fidelity against the proximal reference with its baselines, and the horizon sweep on demand (cancellable)', async ({ page, watched }) => {
   await openApp(page);
@@ -8,7 +8,7 @@ test('fidelity against the proximal reference with its baselines, and the horizo
   await expect(pick).toBeVisible({ timeout: 60_000 });
   await pick.click();
   await page.getByRole('button', { name: 'Forget now' }).click();
-  await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 120_000 });
+  await resultsComplete(page, 120_000);
   await page.getByRole('button', { name: 'Close the tour' }).click();
 
   // Every method and the three baselines, read against the same reference.

@@ -26,3 +26,11 @@ export async function openApp(page: Page, query = ''): Promise<void> {
   await expect(page.getByTestId('backend-badge')).not.toHaveText('starting…');
   await expect(page.getByTestId('dataset-summary')).toBeVisible();
 }
+
+/**
+ * Waits until every result of the Forget run has landed (results stream in: the explorer shows the
+ * first ones while Retrain and the noise floor still run).
+ */
+export async function resultsComplete(page: Page, timeout = 150_000): Promise<void> {
+  await expect(page.getByTestId('explorer')).toHaveAttribute('data-status', 'complete', { timeout });
+}

@@ -20,7 +20,9 @@ import type {
   UserList,
   TransformerUnlearningReport,
   HorizonPoint,
+  MethodInfo,
 } from '../workers/protocol';
+import type { PhaseClock } from './viz/eta';
 import { runnable, parseForget } from './forgetSpec';
 import { DEFAULT_LIGHTGCN, evalCadence, isCancelled } from './core/types';
 // Between store updates that each re-render much of the page: every render gets a task of its own
@@ -49,6 +51,9 @@ export function dataOptions(e: Experiment): DataOptions {
 
 export type Phase = 'starting' | 'idle' | 'loading' | 'training' | 'unlearning';
 
+/** A phase's latest progress and its clock (when it was first seen, at what fraction), for its ETA. */
+export type TimedProgress = UnlearnProgress & PhaseClock;
+
 export interface Notice {
   kind: 'error' | 'info';
   text: string;
@@ -72,8 +77,15 @@ interface State {
   map: MapData | null;
   /** Train items of the user being forgotten (for item-level requests). */
   userItems: string[];
-  unlearnProgress: Record<string, UnlearnProgress>;
+  /** Progress of the running Forget per phase (a method's name, or a stage), with when it was first seen. */
+  unlearnProgress: Record<string, TimedProgress>;
+  /** Every method the engine knows, as it describes itself (labels and colours of pending rows too). */
+  methodInfo: MethodInfo[];
+  /** The results landed so far; `resultStatus` says whether more are coming. */
   result: ExplorerResult | null;
+  /** 'running': more results are on their way; 'cancelled' / 'failed': the run stopped and what had
+   *  landed stays (report.pending names what was not run). */
+  resultStatus: 'running' | 'complete' | 'cancelled' | 'failed' | null;
   transformer: TransformerUnlearningReport | null;
   transformerProgress: UnlearnProgress | null;
   /** The horizon sweep of the current result's request (computed on demand). */
@@ -108,6 +120,34 @@ function writeUrl(e: Experiment): void {
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/** Progress a few times a second: a new phase passes at once; within a phase only the latest of each
+ *  150 ms reaches the page (Retrain reports every epoch, tens of times a second on small data). */
+export function throttledProgress(apply: (p: UnlearnProgress) => void, ms = 150): (p: UnlearnProgress) => void {
+  let key = '';
+  let last = 0;
+  let held: UnlearnProgress | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    timer = null;
+    if (held) apply(held);
+    held = null;
+    last = performance.now();
+  };
+  return (p) => {
+    const k = p.method ?? p.stage;
+    if (k !== key || performance.now() - last >= ms) {
+      if (timer) clearTimeout(timer);
+      if (held && k !== key) apply(held);
+      key = k;
+      held = p;
+      flush();
+      return;
+    }
+    held = p;
+    timer ??= setTimeout(flush, ms - (performance.now() - last));
+  };
+}
+
 
 export const useStore = create<State>((set, get, api) => {
   const onLoadProgress = proxy((p: { bytes: number; total: number }) =>
@@ -118,7 +158,7 @@ export const useStore = create<State>((set, get, api) => {
    *  training is over, and the map must answer a click as soon as it shows (a busy page ignores picks). */
   const afterTrained = async (idle = false) => {
     const [users, map] = await Promise.all([engine().users(), engine().map()]);
-    set({ users, map, result: null, unlearnProgress: {}, ...(idle ? { phase: 'idle' as const } : {}) });
+    set({ users, map, result: null, resultStatus: null, unlearnProgress: {}, ...(idle ? { phase: 'idle' as const } : {}) });
     await yieldToEventLoop();
     await get().setForget(get().experiment.forget);
   };
@@ -257,7 +297,9 @@ export const useStore = create<State>((set, get, api) => {
     map: null,
     userItems: [],
     unlearnProgress: {},
+    methodInfo: [],
     result: null,
+    resultStatus: null,
     transformer: null,
     transformerProgress: null,
     horizon: null,
@@ -269,7 +311,7 @@ export const useStore = create<State>((set, get, api) => {
       for (const p of problems) get().notify({ kind: 'info', text: `Link: ${p}` });
       try {
         const backend = await engine().init(experiment.backend === 'auto' ? undefined : experiment.backend);
-        set({ backend, phase: 'idle' });
+        set({ backend, methodInfo: await engine().methods(), phase: 'idle' });
         window.addEventListener('hashchange', onLinkChange);
         window.addEventListener('popstate', onLinkChange);
         // A link with settings reproduces its experiment (continueLink).
@@ -377,16 +419,28 @@ export const useStore = create<State>((set, get, api) => {
       const { phase, experiment, summary } = get();
       if (phase !== 'idle' || !summary || !runnable(parseForget(experiment.forget))) return;
       set({ phase: 'unlearning', unlearnProgress: {}, horizon: null });
+      const onProgress = proxy(throttledProgress((p) =>
+        set((s) => {
+          const key = p.method ?? p.stage;
+          const clock = s.unlearnProgress[key] ?? { t0: performance.now(), f0: Number.isFinite(p.fraction) ? p.fraction : 0 };
+          return { unlearnProgress: { ...s.unlearnProgress, [key]: { ...p, t0: clock.t0, f0: clock.f0 } } };
+        }),
+      ));
+      // Each landing replaces the results shown (the previous request's stay until the first lands).
+      // (Callbacks come over their own channel: one that arrives after the complete result is dropped.)
+      let finished = false;
+      const onView = proxy((view: ExplorerResult) => void (finished || set({ result: view, resultStatus: 'running' })));
       try {
-        const result = await engine().unlearn(
-          experiment.forget,
-          experiment.methods,
-          proxy((p: UnlearnProgress) => set((s) => ({ unlearnProgress: { ...s.unlearnProgress, [p.method ?? p.stage]: p } }))),
-        );
-        set({ result });
+        const result = await engine().unlearn(experiment.forget, experiment.methods, onProgress, onView);
+        finished = true;
+        set({ result, resultStatus: 'complete' });
       } catch (err) {
-        if (isCancelled(err)) get().notify({ kind: 'info', text: 'Unlearning cancelled.' });
-        else get().notify({ kind: 'error', text: `Unlearning failed: ${message(err)}` });
+        finished = true;
+        const landed = get().resultStatus === 'running';
+        if (landed) set({ resultStatus: isCancelled(err) ? 'cancelled' : 'failed' });
+        const kept = landed ? ' The results that had landed stay on the page.' : '';
+        if (isCancelled(err)) get().notify({ kind: 'info', text: `Unlearning cancelled.${kept}` });
+        else get().notify({ kind: 'error', text: `Unlearning failed: ${message(err)}.${kept}` });
       } finally {
         set({ phase: 'idle' });
       }

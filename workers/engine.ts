@@ -134,7 +134,7 @@ export class Engine implements Omit<EngineApi, 'loseDevice'> {
   users: EngineApi['users'] = async () => this.session.users();
   userItems: EngineApi['userItems'] = async (user) => this.session.userItems(user);
   map: EngineApi['map'] = async () => this.session.map();
-  unlearn: EngineApi['unlearn'] = (forget, methods, onProgress) => this.session.explore(forget, methods, { onProgress });
+  unlearn: EngineApi['unlearn'] = (forget, methods, onProgress, onView) => this.session.explore(forget, methods, { onProgress, onView });
   horizon: EngineApi['horizon'] = (forget, onProgress) => this.session.horizon(forget, onProgress);
   transformerUnlearn: EngineApi['transformerUnlearn'] = (forget, methods, epochs, onProgress) =>
     this.session.transformer(forget, methods, epochs, onProgress);

@@ -50,13 +50,31 @@ describe('one experiment through the session, the worker engine and the CLI', ()
     await engine.loadFile(new File([text], 'ratings.csv'), { testFraction: 0.2, seed: cfg.seed });
     await engine.train(cfg);
     const steps: string[] = [];
-    const viaWorker = (await engine.unlearn(forget, methods, (p) => steps.push(`${p.step}/${p.steps} ${p.method ?? p.stage}`))).report;
+    const landings: { landed: string[]; pending: string[]; complete: boolean; steps: number }[] = [];
+    const viaWorker = (
+      await engine.unlearn(
+        forget,
+        methods,
+        (p) => steps.push(`${p.step}/${p.steps} ${p.method ?? p.stage}`),
+        (v) => landings.push({ landed: v.methods.map((m) => m.name), pending: v.report.pending, complete: v.report.complete, steps: steps.length }),
+      )
+    ).report;
     engine.session.dispose();
 
     expect(figures(viaWorker)).toEqual(figures(direct));
-    // Phases in order: the cache, the quick methods, Retrain, the reference, the noise floor last, the metrics.
+    // Phases in order: the cache, the quick methods, the reference and the first measures, Retrain, the noise floor.
     const order = [...new Set(steps)];
-    expect(order).toEqual(['1/8 preparing', '2/8 if', '3/8 ifru', '4/8 ifru-pruned', '5/8 retrain', '6/8 reference', '7/8 noise floor', '8/8 metrics']);
+    expect(order).toEqual(['1/8 preparing', '2/8 if', '3/8 ifru', '4/8 ifru-pruned', '5/8 reference', '6/8 metrics', '7/8 retrain', '8/8 noise floor']);
+    // Results land as they come: the quick methods with the reference before Retrain starts, then Retrain
+    // before the noise floor; the complete result is the promise's.
+    expect(landings.map(({ landed, pending, complete }) => ({ landed, pending, complete }))).toEqual([
+      { landed: ['if', 'ifru', 'ifru-pruned'], pending: ['retrain', 'noise floor'], complete: false },
+      { landed: ['retrain', 'if', 'ifru', 'ifru-pruned'], pending: ['noise floor'], complete: false },
+    ]);
+    // No Retrain progress before the first landing.
+    expect(landings[0].steps).toBeLessThanOrEqual(steps.indexOf('7/8 retrain'));
+    expect(viaWorker.complete).toBe(true);
+    expect(viaWorker.pending).toEqual([]);
 
     const out = await cli([
       'unlearn', '--data', file, '--forget', forget, '--methods', methods.join(','), '--backend', 'cpu', '--quiet',

@@ -62,7 +62,9 @@ export interface EngineApi {
   users(): Promise<UserList>;
   userItems(user: string): Promise<string[]>;
   map(): Promise<MapData>;
-  unlearn(forget: string, methods: string[], onProgress?: (p: UnlearnProgress) => void): Promise<ExplorerResult>;
+  /** Forgets with each method; `onView` gets every landing before the last (the quick methods with
+   *  the reference first, then each slower method), the promise the complete result. */
+  unlearn(forget: string, methods: string[], onProgress?: (p: UnlearnProgress) => void, onView?: (view: ExplorerResult) => void): Promise<ExplorerResult>;
   /** Fidelity of IF, IFRU, IFRU (fast Hessian) and the baselines against the proximal reference, for
    *  μ from 1e-3 to 1e-6 (the methods' damping = the reference's μ); cancel() stops it. */
   horizon(forget: string, onProgress?: (p: UnlearnProgress) => void): Promise<HorizonPoint[]>;

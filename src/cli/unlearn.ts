@@ -29,6 +29,7 @@ export async function unlearnCommand(cmd: Command, session: Session, backend: st
   const prep = await session.prepare();
   say(`cached the original model (${prep.ms.toFixed(0)} ms) and warmed up the influence kernels (${(prep.warmUpMs ?? 0).toFixed(0)} ms)`);
   let lastStage = '';
+  const said = new Set<string>();
   if (cmd.reference === 'converged') say('reference: the converged paired retrain (μ = 0, L-BFGS to 1e-4 × ‖g‖); on large data this takes minutes');
   const run = await session.forget(request, methods, {
     ...(cmd.mu !== undefined ? { damping: cmd.mu } : {}),
@@ -39,6 +40,19 @@ export async function unlearnCommand(cmd: Command, session: Session, backend: st
       const stage = `${e.method ?? ''} ${e.stage}`.trim();
       if (stage !== lastStage) say(`» ${e.step}/${e.steps} ${stage}${e.message ? `: ${e.message}` : ''}`);
       lastStage = stage;
+    },
+    // Each result as it lands (the same landings the page draws).
+    onResult: ({ report }) => {
+      for (const [name, m] of Object.entries(report.methods)) {
+        if (said.has(name)) continue;
+        said.add(name);
+        const fid = Number.isFinite(m.fidelity.paramRelErr) ? `, parameter error ${m.fidelity.paramRelErr.toFixed(3)} vs the reference` : '';
+        say(`  landed: ${m.label} in ${m.ms.toFixed(0)} ms, recall@20 ${m.recall20.toFixed(4)}${fid}`);
+      }
+      if (report.reference?.noiseFloor && !said.has('noise floor')) {
+        said.add('noise floor');
+        say(`  landed: the noise floor (a second seed), recall@20 ${report.reference.noiseFloor.recall20.toFixed(4)}`);
+      }
     },
   });
   session.dispose();

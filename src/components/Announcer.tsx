@@ -9,11 +9,18 @@ export function Announcer() {
   const summary = useStore((s) => s.summary);
   const result = useStore((s) => s.result);
   const phase = useStore((s) => s.phase);
+  const status = useStore((s) => s.resultStatus);
   let text = '';
-  if (phase === 'idle' && result) {
+  const times = () => result!.methods.map((m) => `${m.label} ${fmtMs(result!.report.methods[m.name].ms)}`).join(', ');
+  if (result && status === 'running') {
+    // One announcement per landing: the text changes only when another result lands.
+    const waiting = result.report.pending.length;
+    text = `First results: forgot ${result.report.request}. Landed: ${times() || 'the reference'}. ${waiting} more to come; the charts fill in as they land.`;
+  } else if (phase === 'idle' && result && status !== 'complete') {
+    text = `Stopped: the ${result.methods.length} results that landed stay on the page; ${result.report.pending.length} were not run.`;
+  } else if (phase === 'idle' && result) {
     const r = result.report;
-    const times = result.methods.map((m) => `${m.label} ${fmtMs(r.methods[m.name].ms)}`).join(', ');
-    text = `Results ready: forgot ${r.request}, ${r.forgotten} interactions. Time per method: ${times}. The charts follow the Results heading.`;
+    text = `Results ready: forgot ${r.request}, ${r.forgotten} interactions. Time per method: ${times()}. The charts follow the Results heading.`;
   } else if (phase === 'idle' && summary?.metrics) {
     text = `Model trained: Recall@20 ${summary.metrics.recall.toFixed(3)}. Pick a user on the map or by id, then Forget.`;
   }

@@ -15,6 +15,7 @@ import { CancelFlag, throwIfCancelled, type CancelToken, type Dataset, type Grap
 import {
   DEFAULT_UNLEARN_OPTIONS,
   horizon,
+  landingOrder,
   methodByName,
   methodInfo,
   parseForgetSpec,
@@ -96,6 +97,8 @@ interface ModelCache extends SessionModel {
 /** What forget() takes besides the request: the methods' settings, the reference, the noise floor. */
 export interface ForgetOptions extends Partial<UnlearnOptions>, Pick<RunOptions, 'reference' | 'noiseFloor'> {
   onProgress?: (p: SessionProgress) => void;
+  /** Each time a result lands, everything landed so far (report.pending: what is still to come). */
+  onResult?: (run: UnlearnRun) => void;
 }
 
 export class Session {
@@ -247,24 +250,19 @@ export class Session {
   }
 
   /**
-   * Forgets `request` with each method. Phases, in order: the per-model cache (once), the chosen
-   * methods (quick ones first), the reference, the noise floor (once per model, last), the metrics.
+   * Forgets `request` with each method. Phases, in order: the per-model cache (once), the quick
+   * methods, the reference, the metrics (the first results land), each slower method (each lands),
+   * the noise floor (once per model, last). `onResult` gets every landing.
    */
   async forget(request: ForgetRequest | string, methods: string[], { onProgress, ...opts }: ForgetOptions = {}): Promise<UnlearnRun> {
     const ds = this.dataset;
     const m = this.trained as ModelCache;
     const req = typeof request === 'string' ? this.request(request) : request;
     const token = this.begin();
-    const chosen = methods.map(methodByName);
-    const order = [...chosen].sort((a, b) => Number(!a.quick) - Number(!b.quick)).map((x) => x.name);
-    const noise = opts.noiseFloor !== false;
-    const phases = [
-      ...(m.prep ? [] : ['preparing']),
-      ...order,
-      ...(opts.reference === false ? [] : ['reference']),
-      ...(noise && !m.noiseE0 ? ['noise floor'] : []),
-      'metrics',
-    ];
+    methods.forEach(methodByName);
+    const withReference = opts.reference !== false;
+    const noise = withReference && opts.noiseFloor !== false;
+    const phases = [...(m.prep ? [] : ['preparing']), ...landingOrder(methods, withReference, noise && !m.noiseE0)];
     const report = (p: SessionProgress) => {
       const step = phases.indexOf(p.method ?? p.stage);
       onProgress?.({ ...p, step: step + 1, steps: phases.length });
@@ -282,11 +280,22 @@ export class Session {
     });
   }
 
-  /** forget() and what the explorer draws from it. */
-  async explore(request: ForgetRequest | string, methods: string[], opts: ForgetOptions = {}): Promise<ExplorerView> {
-    const run = await this.forget(request, methods, opts);
-    const m = this.trained;
-    return explorerView(this.dataset, { graph: m.graph, layers: m.cfg.layers, seed: m.cfg.seed, propagated: this.propagated(), pca: this.pca() }, methods.map((x) => methodInfo(methodByName(x))), run);
+  /** forget() and what the explorer draws from it; `onView` gets the view of every landing. */
+  async explore(request: ForgetRequest | string, methods: string[], opts: ForgetOptions & { onView?: (view: ExplorerView) => void } = {}): Promise<ExplorerView> {
+    const { onView, onResult, ...rest } = opts;
+    const view = (run: UnlearnRun) => {
+      const m = this.trained;
+      const landed = methods.filter((x) => run.report.methods[x]).map((x) => methodInfo(methodByName(x)));
+      return explorerView(this.dataset, { graph: m.graph, layers: m.cfg.layers, seed: m.cfg.seed, propagated: this.propagated(), pca: this.pca() }, landed, run);
+    };
+    const run = await this.forget(request, methods, {
+      ...rest,
+      onResult: (r) => {
+        onResult?.(r);
+        if (onView && !r.report.complete) onView(view(r));
+      },
+    });
+    return view(run);
   }
 
   /**

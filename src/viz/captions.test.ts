@@ -77,6 +77,9 @@ describe('captions', () => {
     const line = headlineLine('ifru', method({}), { original: ctx.original });
     expect(line.forgotten).toBeNull();
     expect(line.forgot).toContain('no Retrain to compare');
+    const waiting = headlineLine('ifru', method({}), { original: ctx.original, retrainPending: true });
+    expect(waiting.forgotten).toBeNull();
+    expect(waiting.forgot).toContain('Retrain is still running: compared when it lands');
   });
 });
 

@@ -55,6 +55,8 @@ export interface HeadlineMethod {
 export interface HeadlineContext {
   /** Retrain's figures (the reference for speed and forgetting), when Retrain ran. */
   retrain?: HeadlineMethod;
+  /** Retrain was asked for and has not landed yet: the comparisons with it come when it does. */
+  retrainPending?: boolean;
   original: { forgetMeanRank: number; miaAuc: number; forgetInTop20Count?: number };
   /** Per-model cache time (not in `ms`), when reported. */
   prepMs?: number;
@@ -115,7 +117,10 @@ function forgotPart(m: HeadlineMethod, ctx: HeadlineContext, isRetrain: boolean)
   const rank = (v: number) => fmt(v, 0);
   const mia = `membership-inference AUC ${fmt(m.miaAuc, 2)}`;
   if (isRetrain) return { text: `forgotten items' mean rank ${rank(m.forgetMeanRank)} (before ${rank(ctx.original.forgetMeanRank)}), ${mia}`, forgotten: true };
-  if (!ctx.retrain) return { text: `forgotten items' mean rank ${rank(m.forgetMeanRank)} (before ${rank(ctx.original.forgetMeanRank)}), ${mia}; no Retrain to compare`, forgotten: null };
+  if (!ctx.retrain) {
+    const why = ctx.retrainPending ? 'Retrain is still running: compared when it lands' : 'no Retrain to compare';
+    return { text: `forgotten items' mean rank ${rank(m.forgetMeanRank)} (before ${rank(ctx.original.forgetMeanRank)}), ${mia}; ${why}`, forgotten: null };
+  }
   const share = forgottenShare(m, ctx);
   // Retrain's push on the forgotten items' rank is the yardstick: 80% of it or more reads as forgotten like
   // Retrain, under 30% as not forgotten (the forgotten data still stand out), in between as partly.

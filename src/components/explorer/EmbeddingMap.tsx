@@ -25,7 +25,7 @@ export function EmbeddingMap() {
   const map = useDeferredValue(useStore((s) => s.map));
   const result = useStore((s) => s.result);
   const [chosen, setChosen] = useState('ifru');
-  const series = result ? (result.arrows.after[chosen] ? chosen : result.methods[result.methods.length - 1].name) : chosen;
+  const series = result ? (result.arrows.after[chosen] ? chosen : (result.methods.at(-1)?.name ?? chosen)) : chosen;
   const { ref, font } = useMinFont(W);
   const forget = useStore((s) => s.experiment.forget);
   const users = useDeferredValue(useStore((s) => s.users));
@@ -111,7 +111,7 @@ export function EmbeddingMap() {
     }
     return best;
   };
-  const methodButtons = result && (
+  const methodButtons = result && result.methods.length > 0 && (
     <label className="inline-select">
       Arrows of{' '}
       <select value={series} onChange={(e) => setChosen(e.target.value)}>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { useStore } from '../../store';
 import { download, toCsv } from '../../viz/export';
 import { fmt } from '../../viz/stats';
@@ -9,13 +9,27 @@ import { NeighbourhoodGraph } from './NeighbourhoodGraph';
 import { HopChart, MetricsChart, MovementScatter, ScratchLesson, TopLists } from './charts';
 import { TransformerPanel } from './TransformerPanel';
 import type { ExplorerResult } from '../../../workers/protocol';
+import { PendingRows, ResultStatus } from './ResultStatus';
+import { Staged } from './Staged';
 
-function resultRows(result: ExplorerResult) {
-  return result.methods.map((m) => {
+// Memoised: a figure re-renders only when its own inputs change (Staged hands each its turn).
+const Graph = memo(NeighbourhoodGraph);
+const Fidelity = memo(FidelityChart);
+const Hops = memo(HopChart);
+const Scatter = memo(MovementScatter);
+const Metrics = memo(MetricsChart);
+const Tops = memo(TopLists);
+const Horizon = memo(HorizonChart);
+const Scratch = memo(ScratchLesson);
+
+/** One CSV row per method: the landed ones with their figures, the others with their status only. */
+function resultRows(result: ExplorerResult, status: string, labels: Record<string, string>) {
+  const landed = result.methods.map((m) => {
     const r = result.report.methods[m.name];
     return {
       method: m.name,
       label: m.label,
+      status: 'landed',
       ms: r.ms,
       speedup: r.speedup,
       recall20: r.recall20,
@@ -41,6 +55,8 @@ function resultRows(result: ExplorerResult) {
       notes: r.notes.join(' | '),
     };
   });
+  const missing = result.report.pending.filter((n) => n !== 'noise floor').map((n) => ({ method: n, label: labels[n] ?? n, status: status === 'running' ? 'running' : 'not run' }));
+  return [...landed, ...missing];
 }
 
 /** "Copy link" says what happened, on the button and to a screen reader. */
@@ -73,7 +89,9 @@ function CopyLink() {
 
 export function Explorer() {
   const result = useStore((s) => s.result);
+  const status = useStore((s) => s.resultStatus);
   const map = useStore((s) => s.map);
+  const methodInfo = useStore((s) => s.methodInfo);
   const [series, setSeries] = useState('reference');
   const heading = useRef<HTMLHeadingElement>(null);
 
@@ -86,11 +104,12 @@ export function Explorer() {
   }, [result]);
 
   if (!map || !result) return null;
-  const colourSeries = series === 'reference' || result.movement[series] ? series : result.reference ? 'reference' : result.methods[0].name;
+  const colourSeries = series === 'reference' || result.movement[series] ? series : result.reference ? 'reference' : (result.methods[0]?.name ?? series);
   const { report } = result;
   const base = report.reference?.baselines;
   const ctx: HeadlineContext = {
     retrain: report.methods.retrain,
+    retrainPending: report.pending.includes('retrain'),
     original: report.original,
     prepMs: report.prepMs,
     baselines: base
@@ -108,14 +127,15 @@ export function Explorer() {
   const exportJson = () =>
     download(
       'unlearning-result.json',
-      new Blob([JSON.stringify({ url: window.location.href, report, centreUser: result.centreUser, forgottenItems: result.forgottenItems, topBefore: result.topBefore, topAfter: result.topAfter }, null, 2)], {
+      new Blob([JSON.stringify({ url: window.location.href, status, complete: report.complete, pending: report.pending, report, centreUser: result.centreUser, forgottenItems: result.forgottenItems, topBefore: result.topBefore, topAfter: result.topAfter }, null, 2)], {
         type: 'application/json',
       }),
     );
-  const exportCsv = () => download('unlearning-result.csv', new Blob([toCsv(resultRows(result))], { type: 'text/csv' }));
+  const exportCsv = () =>
+    download('unlearning-result.csv', new Blob([toCsv(resultRows(result, status ?? 'complete', Object.fromEntries(methodInfo.map((m) => [m.name, m.label]))))], { type: 'text/csv' }));
 
   return (
-    <div className="explorer" data-testid="explorer">
+    <div className="explorer" data-testid="explorer" data-status={status ?? undefined}>
       <section className="panel result-summary" aria-labelledby="results-h">
         <h2 id="results-h" tabIndex={-1} ref={heading}>
           Results
@@ -124,6 +144,7 @@ export function Explorer() {
           <strong>Forgot {report.request}</strong> — {report.forgotten} interactions
           {report.removedUsers > 0 ? ' (the user is gone: their row is reset as Retrain leaves it and left out of movement statistics)' : ''}.{' '}
         </p>
+        <ResultStatus />
         <ul className="headline" data-testid="headline">
           {lines.map((l) => (
             <li key={l.name} data-method={l.name}>
@@ -131,6 +152,7 @@ export function Explorer() {
               <span className={l.forgotten === false ? 'verdict-no' : undefined}>{l.forgot}</span>
             </li>
           ))}
+          <PendingRows />
         </ul>
         <p className="muted">
           Fidelity is measured against the{' '}
@@ -157,14 +179,15 @@ export function Explorer() {
         </div>
       </section>
       <div className="figure-grid">
-        <NeighbourhoodGraph result={result} series={colourSeries} onSeries={setSeries} />
-        <FidelityChart result={result} />
-        <HopChart result={result} />
-        <MovementScatter result={result} />
-        <MetricsChart result={result} />
-        <TopLists result={result} />
-        <HorizonChart result={result} />
-        <ScratchLesson result={result} />
+        {/* Each figure draws in a task of its own (Staged), top to bottom, when a result lands. */}
+        <Staged value={result}>{(r) => <Graph result={r} series={colourSeries} onSeries={setSeries} />}</Staged>
+        <Staged value={result}>{(r) => <Fidelity result={r} />}</Staged>
+        <Staged value={result}>{(r) => <Hops result={r} />}</Staged>
+        <Staged value={result}>{(r) => <Scatter result={r} />}</Staged>
+        <Staged value={result}>{(r) => <Metrics result={r} />}</Staged>
+        <Staged value={result}>{(r) => <Tops result={r} />}</Staged>
+        <Staged value={result}>{(r) => <Horizon result={r} />}</Staged>
+        <Staged value={result}>{(r) => <Scratch result={r} />}</Staged>
         <TransformerPanel />
       </div>
     </div>

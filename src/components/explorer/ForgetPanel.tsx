@@ -1,9 +1,7 @@
 import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useStore } from '../../store';
-import { engine } from '../../engineClient';
 import { formatForget, parseForget, runnable, type ForgetChoice } from '../../forgetSpec';
 import { NumberField } from '../NumberField';
-import type { MethodInfo } from '../../../workers/protocol';
 import { RunProgress } from './RunProgress';
 
 export function ForgetPanel() {
@@ -14,16 +12,12 @@ export function ForgetPanel() {
   const userItems = useStore((s) => s.userItems);
   const experiment = useStore((s) => s.experiment);
   const phase = useStore((s) => s.phase);
-  const progress = useStore((s) => s.unlearnProgress);
   const setForget = useStore((s) => s.setForget);
   const update = useStore((s) => s.update);
   const unlearn = useStore((s) => s.unlearn);
   const cancel = useStore((s) => s.cancel);
-  const [methods, setMethods] = useState<MethodInfo[]>([]);
+  const methods = useStore((s) => s.methodInfo);
   const listId = useId();
-  useEffect(() => {
-    void engine().methods().then(setMethods);
-  }, []);
 
   const choice = parseForget(experiment.forget);
   const committed = choice.mode === 'user' || choice.mode === 'items' ? choice.user : '';
@@ -226,7 +220,7 @@ export function ForgetPanel() {
           Cancel
         </button>
       </div>
-      {phase === 'unlearning' && <RunProgress progress={progress} labels={Object.fromEntries(methods.map((m) => [m.name, m.label]))} />}
+      {phase === 'unlearning' && <RunProgress labels={Object.fromEntries(methods.map((m) => [m.name, m.label]))} onCancel={cancel} />}
     </section>
   );
 }

@@ -12,7 +12,8 @@ import {
   Tooltip,
   XAxis,
   YAxis,
-  ZAxis,
+  useXAxisScale,
+  useYAxisScale,
 } from 'recharts';
 import type { ExplorerResult } from '../../../workers/protocol';
 import { PALETTE } from '../../palette';
@@ -73,6 +74,28 @@ export function HopChart({ result }: { result: ExplorerResult }) {
   );
 }
 
+const HOP_COLOURS = [PALETTE.vermillion, PALETTE.blue, PALETTE.green];
+
+/**
+ * The scatter's points, one <path> per hop of zero-length round-capped segments on the chart's own
+ * scales: thousands of nodes draw as three DOM elements (a recharts symbol per point made the
+ * figure's first draw a long main-thread task on the default data).
+ */
+function PointCloud({ points }: { points: { x: number; y: number }[][] }) {
+  const sx = useXAxisScale();
+  const sy = useYAxisScale();
+  if (!sx || !sy) return null;
+  return (
+    <g className="point-cloud">
+      {[1, 2, 3].map((h) => {
+        let d = '';
+        for (const p of points[h] ?? []) d += `M${(sx(p.x) as number).toFixed(1)} ${(sy(p.y) as number).toFixed(1)}h0`;
+        return <path key={h} d={d} stroke={HOP_COLOURS[h - 1]} strokeWidth={4.5} strokeLinecap="round" data-hop={h} />;
+      })}
+    </g>
+  );
+}
+
 /** d. Per-node movement of a method against the proximal reference. */
 export function MovementScatter({ result }: { result: ExplorerResult }) {
   const candidates = result.methods.map((m) => m.name).filter((m) => m !== 'retrain' && result.movement[m]);
@@ -98,6 +121,7 @@ export function MovementScatter({ result }: { result: ExplorerResult }) {
   if (ticks.length > 1 && ticks[ticks.length - 1] < max) ticks.push(Number((2 * ticks[ticks.length - 1] - ticks[ticks.length - 2]).toPrecision(12)));
   const axisMax = ticks[ticks.length - 1];
   const tickText = (v: number) => v.toFixed(axis.digits);
+  const corners = [{ x: 0, y: 0 }, { x: axisMax, y: axisMax }];
   if (!result.reference || !m) return null;
   const meanOf = (ps: { x: number; y: number }[], k: 'x' | 'y') => (ps.length ? ps.reduce((a, p) => a + p[k], 0) / ps.length : NaN);
   return (
@@ -138,13 +162,13 @@ export function MovementScatter({ result }: { result: ExplorerResult }) {
               label={{ value: 'proximal reference ‖Δe‖', position: 'insideBottom', offset: 0, style: { fontSize: AXIS_FONT, fill: '#333' } }}
             />
             <YAxis type="number" dataKey="y" name={method} domain={[0, axisMax]} ticks={ticks} tickFormatter={tickText} width={76} tick={tick} label={yTitle(`${labelOf(result, method)} ‖Δe‖`)} />
-            <ZAxis range={[14, 14]} />
-            <Tooltip formatter={num} />
             <ReferenceLine segment={[{ x: 0, y: 0 }, { x: axisMax, y: axisMax }]} stroke="#999" strokeDasharray="4 4" />
             <Legend verticalAlign="top" height={28} wrapperStyle={legendStyle} formatter={legendText} />
+            {/* The series carry the legend and the axes' extent (two corner points); the points themselves are the PointCloud. */}
             {[1, 2, 3].map((h) => (
-              <Scatter key={h} name={`hop ${h}`} data={points[h] ?? []} fill={[PALETTE.vermillion, PALETTE.blue, PALETTE.green][h - 1]} isAnimationActive={false} />
+              <Scatter key={h} name={`hop ${h}`} data={h === 1 ? corners : []} shape={() => <g />} fill={HOP_COLOURS[h - 1]} isAnimationActive={false} />
             ))}
+            <PointCloud points={points} />
           </ScatterChart>
         </ResponsiveContainer>
       </ChartImage>

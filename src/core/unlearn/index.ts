@@ -1,5 +1,5 @@
 /** The unlearning engine's public API (docs/method.md: forget requests, methods, reference, metrics). */
-export { runUnlearning, summarizeReport, warmUpInfluence, DEFAULT_UNLEARN_OPTIONS } from './run';
+export { runUnlearning, summarizeReport, warmUpInfluence, landingOrder, DEFAULT_UNLEARN_OPTIONS } from './run';
 export type { RunOptions, UnlearnReport, UnlearnDetail, UnlearnRun, MethodReport } from './run';
 export { prepareUnlearning, prepareRequest, methodInfo } from './context';
 export type {

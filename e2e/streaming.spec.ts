@@ -1,0 +1,138 @@
+import type { Page } from '@playwright/test';
+import { test, expect, openApp, resultsComplete } from './fixtures';
+
+/** Records main-thread long tasks (with the scripts of slow frames) from now on. */
+async function watchLongTasks(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __longTasks: number[]; __frames: string[] };
+    w.__longTasks = [];
+    w.__frames = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(Math.round(e.duration));
+    }).observe({ type: 'longtask' });
+    new PerformanceObserver((list) => {
+      type Frame = PerformanceEntry & { scripts: { invoker: string; sourceFunctionName: string; duration: number }[] };
+      for (const e of list.getEntries() as Frame[])
+        if (e.duration > 100) w.__frames.push(`${Math.round(e.duration)} ms: ${e.scripts.map((s) => `${s.invoker} ${s.sourceFunctionName} ${Math.round(s.duration)} ms`).join('; ')}`);
+    }).observe({ type: 'long-animation-frame' });
+  });
+}
+
+async function longTasks(page: Page): Promise<{ longTasks: number[]; frames: string[] }> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __longTasks: number[]; __frames: string[] };
+    return { longTasks: w.__longTasks, frames: w.__frames };
+  });
+}
+
+/** Trains the page's current data set and settings; resolves when Forget can be pressed. */
+async function train(page: Page, epochs?: number): Promise<void> {
+  if (epochs) await page.getByLabel('Epochs').fill(String(epochs));
+  await page.getByTestId('train').click();
+  await expect(page.getByTestId('unlearn')).toBeVisible({ timeout: 150_000 });
+  await expect(page.getByTestId('train')).toBeEnabled({ timeout: 150_000 });
+}
+
+/** Times a whole-user Forget from the click: first figure, complete results, longest main-thread task. */
+async function forgetAndTime(page: Page, user: string): Promise<{ firstFigureMs: number; completeMs: number; longTasks: number[]; frames: string[] }> {
+  await page.getByLabel(/User \(type an id/).fill(user);
+  await watchLongTasks(page);
+  const t0 = Date.now();
+  await page.getByTestId('unlearn').click();
+  // The spillover picture lands while Retrain is still running.
+  const graph = page.getByTestId('fig-neighbourhood');
+  await expect(graph.locator('svg rect[fill^="rgb"]').first()).toBeVisible({ timeout: 150_000 });
+  const firstFigureMs = Date.now() - t0;
+  await page.screenshot({ path: `test-results/streaming-first-${user}.png` });
+  await expect(page.getByTestId('headline').locator('li.pending[data-method="retrain"]')).toContainText(/running|waiting/);
+  await expect(page.getByTestId('result-status')).toContainText('Retrain');
+  await resultsComplete(page, 240_000);
+  const completeMs = Date.now() - t0;
+  await expect(page.getByTestId('headline').locator('li.pending')).toHaveCount(0);
+  await expect(page.getByTestId('result-status')).toHaveCount(0);
+  await page.waitForTimeout(500);
+  return { firstFigureMs, completeMs, ...(await longTasks(page)) };
+}
+
+test('results land as they come on the small preset: the spillover graph while Retrain runs, no frozen frame', async ({ page, watched }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openApp(page);
+  // Retrain on the class preset takes about a second at its 20 epochs: 300 make it last seconds.
+  await train(page, 300);
+  const t = await forgetAndTime(page, 'u14');
+  await page.screenshot({ path: 'test-results/streaming-complete.png' });
+  for (const [k, v] of Object.entries({ 'Forget → first figure (ms)': t.firstFigureMs, 'Forget → complete (ms)': t.completeMs, 'long tasks (ms)': JSON.stringify(t.longTasks) }))
+    test.info().annotations.push({ type: `small preset: ${k}`, description: String(v) });
+  // Every figure has data once complete, and Retrain's row filled in (ratio to itself 1).
+  await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(2 + 4);
+  expect(Math.max(0, ...t.longTasks), `frames over 100 ms:\n${t.frames.join('\n')}`).toBeLessThanOrEqual(100);
+  expect(watched.errors).toEqual([]);
+});
+
+test('default data, Retrain + IF + IFRU: the spillover graph within seconds of Forget while Retrain runs', async ({ page, watched }) => {
+  test.setTimeout(360_000);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openApp(page);
+  await page.getByRole('button', { name: /MovieLens-100K scale/ }).click();
+  await expect(page.getByTestId('dataset-summary')).toContainText('943 users');
+  await page.getByLabel('Learning rate').fill('0.005');
+  for (const m of ['Fine-tune', 'NegGrad', 'IFRU (pruned)']) {
+    const box = page.getByRole('checkbox', { name: m, exact: true });
+    if (await box.isChecked()) await box.uncheck();
+  }
+  await train(page, 20);
+  const t = await forgetAndTime(page, 'u51');
+  for (const [k, v] of Object.entries({ 'Forget → first figure (ms)': t.firstFigureMs, 'Forget → complete (ms)': t.completeMs, 'long tasks (ms)': JSON.stringify(t.longTasks) }))
+    test.info().annotations.push({ type: `default data: ${k}`, description: String(v) });
+  // The first picture comes well before the slow results: Retrain alone takes about 20 epochs.
+  expect(t.firstFigureMs).toBeLessThan(t.completeMs / 2);
+  expect(Math.max(0, ...t.longTasks), `frames over 100 ms:\n${t.frames.join('\n')}`).toBeLessThanOrEqual(100);
+  expect(watched.errors).toEqual([]);
+});
+
+for (const size of [
+  { width: 1440, height: 900 },
+  { width: 390, height: 844 },
+]) {
+  test(`Cancel is in reach with the mouse at ${size.width} px, and keeps what landed`, async ({ page, watched }) => {
+    await page.setViewportSize(size);
+    await openApp(page);
+    // Long enough that Retrain is still running when the first results land (seconds, not milliseconds).
+    await train(page, 300);
+    await page.getByLabel(/User \(type an id/).fill('u14');
+    const fineTune = page.getByRole('checkbox', { name: 'Fine-tune', exact: true });
+    if (!(await fineTune.isChecked())) await fineTune.check();
+
+    // Scrolled to the Forget panel: its own Cancel is not covered (a real mouse click at its centre).
+    await page.getByTestId('unlearn').click();
+    const inline = page.getByTestId('progress-cancel');
+    await inline.scrollIntoViewIfNeeded();
+    const box = (await inline.boundingBox())!;
+    const hit = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest('[data-testid]')?.getAttribute('data-testid'), [box.x + box.width / 2, box.y + box.height / 2]);
+    expect(hit).toBe('progress-cancel');
+    const forgetBox = (await page.getByTestId('unlearn').boundingBox())!;
+    const forgetHit = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest('[data-testid]')?.getAttribute('data-testid'), [forgetBox.x + forgetBox.width / 2, forgetBox.y + forgetBox.height / 2]);
+    expect(forgetHit).toBe('unlearn');
+    // Let the first results land, then cancel with the mouse.
+    await expect(page.getByTestId('explorer')).toHaveAttribute('data-status', 'running', { timeout: 150_000 });
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect(page.getByTestId('explorer')).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });
+    await expect(page.getByTestId('result-status')).toContainText(/Cancelled: .*not run/);
+    // What landed stays: the quick methods' rows and the spillover graph.
+    await expect(page.getByTestId('headline').locator('li[data-method="ifru"]:not(.pending)')).toHaveCount(1);
+    await expect(page.getByTestId('headline').locator('li.pending[data-method="retrain"]')).toContainText('not run (cancelled)');
+    await expect(page.getByTestId('fig-neighbourhood').locator('svg rect[fill^="rgb"]').first()).toBeVisible();
+
+    // Scrolled far from the panel: the docked bar carries the run and its own Cancel.
+    await page.getByTestId('unlearn').click();
+    await expect(page.getByTestId('run-progress')).toBeVisible();
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const dock = page.getByTestId('dock-cancel');
+    await expect(dock).toBeVisible();
+    const dockBox = (await dock.boundingBox())!;
+    await page.mouse.click(dockBox.x + dockBox.width / 2, dockBox.y + dockBox.height / 2);
+    await expect(page.getByRole('status').filter({ hasText: 'Unlearning cancelled' }).last()).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId('run-dock')).toHaveCount(0);
+    expect(watched.errors).toEqual([]);
+  });
+}
