@@ -5,7 +5,7 @@ import { reloadToUpdate } from '../serving/register';
 export function ServingStatus() {
   const serving = useStore((s) => s.serving);
   return (
-    <div className="serving" aria-live="polite">
+    <div className="serving">
       {serving.offline && (
         <p className="serving-offline" data-testid="offline" role="status">
           {serving.offlineReady

@@ -35,9 +35,11 @@ export async function startServing(): Promise<void> {
     await navigator.serviceWorker.ready;
     setServing({ offlineReady: true });
   } catch (err) {
+    // Refused (service workers switched off, a private window, storage full): the page runs online only.
+    console.warn('The service worker did not start:', err);
     setServing({
       isolation: isolated ? 'server' : 'none',
-      isolationNote: isolated ? '' : `the service worker could not start (${err instanceof Error ? err.message : String(err)})`,
+      isolationNote: isolated ? '' : 'the browser did not start the service worker here (no offline copy either), and the server sends no COOP/COEP headers',
     });
     return;
   }
