@@ -82,6 +82,12 @@ test.describe('a static host without headers', () => {
     await expect(page.getByTestId('dataset-summary')).toBeVisible({ timeout: 60_000 });
     const firstVisit = Date.now() - t0;
     await expect(page.getByTestId('offline-ready')).toBeVisible();
+    // Installable: Chromium finds nothing missing (manifest, icons, a service worker that serves the page)
+    // but the test's own profile, which is incognito.
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
+    expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+    await cdp.detach();
     const firstVisitRequests = host.requests.length;
     const firstVisitBytes = host.bytes;
 
@@ -127,8 +133,10 @@ test('a new deployment shows "a new version is ready — reload" and switches on
     await page.reload();
     await expect(page.getByTestId('update-ready')).toContainText('A new version is ready', { timeout: 60_000 });
     await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+    const reloaded = page.waitForEvent('load');
     await page.getByRole('button', { name: 'reload' }).click();
-    await expect.poll(() => page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere ?? false)).toBe(false);
+    await reloaded;
+    expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere ?? false)).toBe(false);
     await expect(page.getByTestId('dataset-summary')).toBeVisible({ timeout: 60_000 });
     await expect(page.getByTestId('update-ready')).toHaveCount(0);
     const sw = await page.evaluate(async () => (await (await fetch('sw.js', { cache: 'no-store' })).text()).endsWith('// the next deployment\n'));
