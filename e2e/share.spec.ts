@@ -11,8 +11,10 @@ import { serveStatic, type StaticHost } from './staticHost';
 /** A link that trains the small preset briefly and forgets u14 (the explorer then shows). */
 const RUN = '#epochs=3&methods=retrain%2Cif%2Cifru&forget=user%3Au14';
 
-async function trainsAndForgets(page: Page): Promise<void> {
+/** Waits for the link's run; annotates the time from `since` to the loaded data. */
+async function trainsAndForgets(page: Page, since: number, what: string): Promise<void> {
   await expect(page.getByTestId('dataset-summary')).toContainText('synthetic-small', { timeout: 60_000 });
+  test.info().annotations.push({ type: `ms ${what} to data loaded`, description: String(Date.now() - since) });
   await expect(page.getByTestId('epoch-status')).toContainText('epoch 3/3', { timeout: 120_000 });
   await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(5); // original, 3 methods, noise floor
@@ -24,10 +26,11 @@ let host: StaticHost;
 test.afterEach(async () => host?.close());
 
 test('served with COOP/COEP (vite preview, as scripts/start.sh serves it): isolated by the server, trains and forgets', async ({ page, watched }) => {
+  const t0 = Date.now();
   await page.goto(`/${RUN}`);
   await expect(page.getByTestId('isolation')).toHaveText('Cross-origin isolated by the server’s headers', { timeout: 60_000 });
   expect(await isolated(page)).toBe(true);
-  await trainsAndForgets(page);
+  await trainsAndForgets(page, t0, 'first visit, isolated by the server (no reload)');
   expect(watched.errors).toEqual([]);
   expect(watched.foreign).toEqual([]);
 });
@@ -38,10 +41,11 @@ test.describe('a static host without headers', () => {
     test('under a sub-path: not isolated (one thread, the badge says why), trains and forgets; manifest and icons resolve', async ({ page }) => {
       host = await serveStatic({ base: '/demo/' });
       const watched = watchPage(page, new URL(host.url).origin);
+      const t0 = Date.now();
       await page.goto(`${host.url}${RUN}`);
       await expect(page.getByTestId('isolation')).toHaveText(/^Not cross-origin isolated, so one thread: /, { timeout: 60_000 });
       expect(await isolated(page)).toBe(false);
-      await trainsAndForgets(page);
+      await trainsAndForgets(page, t0, 'first visit, not isolated, no service worker');
       // The link the page writes stays under the sub-path and still carries the experiment.
       expect(page.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/demo\/#.*forget=user%3Au14/);
       // Everything came from under /demo/, nothing from the host's root.
@@ -99,16 +103,13 @@ test.describe('a static host without headers', () => {
     const t1 = Date.now();
     await page.reload();
     await expect(page.getByTestId('offline')).toContainText('Offline: running from this browser’s copy');
-    await expect(page.getByTestId('dataset-summary')).toContainText('synthetic-small', { timeout: 60_000 });
-    const offlineOpen = Date.now() - t1;
     await expect(page.getByTestId('isolation')).toHaveText('Cross-origin isolated by the service worker (the host sends no headers)');
-    await trainsAndForgets(page);
+    await trainsAndForgets(page, t1, 'offline reload');
     const offlineDone = Date.now() - t1;
     test.info().annotations.push(
       { type: 'ms to the "reloading once" notice (first visit, worker installed and precached)', description: String(reloadShown) },
       { type: 'ms first visit to isolated and data loaded (reload included)', description: String(firstVisit) },
       { type: 'first visit: requests and MB the host served (the precache included)', description: `${firstVisitRequests}, ${(firstVisitBytes / 1e6).toFixed(2)}` },
-      { type: 'ms offline reload to data loaded', description: String(offlineOpen) },
       { type: 'isolated by the service worker: a worker wrote to shared memory; cores', description: `${threads.sharedByWorker}; ${threads.cores}` },
       { type: 'ms offline reload to the explorer (3 epochs, Retrain + IF + IFRU)', description: String(offlineDone) },
     );
