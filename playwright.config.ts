@@ -34,6 +34,8 @@ export default defineConfig({
       args: CHROMIUM_ARGS,
     },
   },
+  // vite preview sends COOP/COEP (vite.config.ts), so the suite runs cross-origin isolated; e2e/share.spec.ts
+  // also serves dist/ from a plain static host (e2e/staticHost.ts), without headers and under a sub-path.
   webServer: {
     command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}`,

@@ -1,21 +1,25 @@
 import { test as base, expect, type Page } from '@playwright/test';
 
+/** Console errors and requests to any origin but `origin` (the app loads nothing from elsewhere). */
+export function watchPage(page: Page, origin: string): { errors: string[]; foreign: string[] } {
+  const errors: string[] = [];
+  const foreign: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => {
+    const url = r.url();
+    if (url.startsWith('data:') || url.startsWith('blob:')) return;
+    if (new URL(url).origin !== origin) foreign.push(url);
+  });
+  return { errors, foreign };
+}
+
 /** Every test watches the console and the network: zero errors, zero requests to other origins. */
 export const test = base.extend<{ watched: { errors: string[]; foreign: string[] } }>({
   watched: async ({ page, baseURL }, use) => {
-    const errors: string[] = [];
-    const foreign: string[] = [];
-    const origin = new URL(baseURL!).origin;
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('request', (r) => {
-      const url = r.url();
-      if (url.startsWith('data:') || url.startsWith('blob:')) return;
-      if (new URL(url).origin !== origin) foreign.push(url);
-    });
-    await use({ errors, foreign });
+    await use(watchPage(page, new URL(baseURL!).origin));
   },
 });
 

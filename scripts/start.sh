@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Quick start: installs what is missing, builds the app and serves it on http://localhost:5173
+# Quick start: installs what is missing, builds the app and serves it on http://localhost:5173, with the
+# COOP/COEP headers (vite.config.ts) that make the page cross-origin isolated; offline after the first visit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh

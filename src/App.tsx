@@ -6,6 +6,7 @@ import { DatasetPanel } from './components/DatasetPanel';
 import { ExperimentPresets } from './components/ExperimentPresets';
 import { HyperParams } from './components/HyperParams';
 import { Notices } from './components/Notices';
+import { ServingStatus } from './components/ServingStatus';
 import { Glossary, openGlossary } from './components/Term';
 import { Tour } from './components/Tour';
 import { TrainPanel } from './components/TrainPanel';
@@ -57,7 +58,10 @@ export function App() {
             </button>
           </div>
         </div>
-        <BackendBadge />
+        <div className="top-side">
+          <BackendBadge />
+          <ServingStatus />
+        </div>
       </header>
       <Notices />
       <Announcer />

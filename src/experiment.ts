@@ -4,6 +4,10 @@
  */
 import { DEFAULT_LIGHTGCN } from './core/types';
 import { DEMO_METHODS } from './core/unlearn/defaults';
+import { readForgetSpec } from './core/common/forgetSpec';
+import { DEFAULT_BACKEND_ORDER } from './core/backendOrder';
+import { DATA_PRESETS } from './presets';
+import { parseFileDataId } from './fileStore';
 
 export interface Experiment {
   data: string; // preset id
@@ -27,11 +31,21 @@ export interface Experiment {
 
 type Field =
   | { name: keyof Experiment; type: 'number'; min?: number; max?: number; integer?: boolean; optional?: boolean }
-  | { name: keyof Experiment; type: 'string' }
+  /** `check`: why a value cannot be used (it is then ignored and reported), or null. */
+  | { name: keyof Experiment; type: 'string'; check?: (value: string) => string | null }
   | { name: keyof Experiment; type: 'list' };
 
+const BACKEND_CHOICES = ['auto', ...DEFAULT_BACKEND_ORDER];
+
 export const FIELDS: Field[] = [
-  { name: 'data', type: 'string' },
+  {
+    name: 'data',
+    type: 'string',
+    check: (v) =>
+      DATA_PRESETS.some((p) => p.id === v) || parseFileDataId(v)
+        ? null
+        : `names no bundled data set (${DATA_PRESETS.map((p) => p.id).join(', ')}) and no file (file:SHA-256:SIZE:NAME)`,
+  },
   { name: 'epochs', type: 'number', min: 1, max: 500, integer: true },
   { name: 'dim', type: 'number', min: 2, max: 256, integer: true },
   { name: 'layers', type: 'number', min: 0, max: 6, integer: true },
@@ -42,9 +56,21 @@ export const FIELDS: Field[] = [
   { name: 'testFraction', type: 'number', min: 0.05, max: 0.5 },
   { name: 'threshold', type: 'number', optional: true },
   { name: 'kCore', type: 'number', min: 1, integer: true, optional: true },
-  { name: 'forget', type: 'string' },
+  {
+    name: 'forget',
+    type: 'string',
+    check: (v) => {
+      if (v === '') return null;
+      try {
+        readForgetSpec(v);
+        return null;
+      } catch (err) {
+        return `is not a forget request (${err instanceof Error ? err.message : String(err)})`;
+      }
+    },
+  },
   { name: 'methods', type: 'list' },
-  { name: 'backend', type: 'string' },
+  { name: 'backend', type: 'string', check: (v) => (BACKEND_CHOICES.includes(v) ? null : `names no backend (${BACKEND_CHOICES.join(', ')})`) },
   { name: 'transformerEpochs', type: 'number', min: 1, max: 50, integer: true },
 ];
 
@@ -92,8 +118,17 @@ export function toHash(e: Experiment): string {
   return s ? `#${s}` : '';
 }
 
-/** Parses a hash back; unknown keys and invalid values are ignored (and reported), never thrown. */
-export function fromHash(hash: string): { experiment: Experiment; problems: string[] } {
+/** What a link is checked against beyond its fields' declarations: the engine's method names (the page
+ *  asks the engine once it runs; without them, method names are taken as written). */
+export interface LinkContext {
+  methods?: readonly string[];
+}
+
+/** Shown for a value the page replaced: the default, or "none" for an empty one. */
+const shown = (v: unknown) => (Array.isArray(v) ? v.join(', ') : v === '' || v === undefined ? 'none' : String(v));
+
+/** Parses a hash back; unknown keys and unusable values are ignored and each is reported, never thrown. */
+export function fromHash(hash: string, known: LinkContext = {}): { experiment: Experiment; problems: string[] } {
   const e: Experiment = { ...DEFAULT_EXPERIMENT, methods: [...DEFAULT_EXPERIMENT.methods] };
   const problems: string[] = [];
   const params = new URLSearchParams(hash.replace(/^#/, ''));
@@ -104,8 +139,11 @@ export function fromHash(hash: string): { experiment: Experiment; problems: stri
       problems.push(`unknown setting "${key}"`);
       continue;
     }
-    if (f.type === 'string') rec[key] = raw;
-    else if (f.type === 'list') rec[key] = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    if (f.type === 'string') {
+      const why = f.check?.(raw);
+      if (why) problems.push(`"${key}=${raw}" ${why}; using ${shown(rec[key])}`);
+      else rec[key] = raw;
+    } else if (f.type === 'list') rec[key] = raw.split(',').map((s) => s.trim()).filter(Boolean);
     else {
       const v = Number(raw);
       const bad =
@@ -118,5 +156,29 @@ export function fromHash(hash: string): { experiment: Experiment; problems: stri
       else rec[key] = v;
     }
   }
+  if (known.methods && params.has('methods')) {
+    const { methods, problems: why } = knownMethods(e.methods, known.methods);
+    e.methods = methods;
+    if (why.length) problems.push(`"methods=${params.get('methods')}": ${why.join('; ')}`);
+  }
   return { experiment: e, problems };
+}
+
+/** The listed methods the engine knows, in the link's order, once each; when none is left of a
+ *  non-empty list, the page's defaults. */
+function knownMethods(listed: string[], known: readonly string[]): { methods: string[]; problems: string[] } {
+  const methods: string[] = [];
+  const problems: string[] = [];
+  const unknown = listed.filter((m) => !known.includes(m));
+  if (unknown.length) problems.push(`${unknown.map((m) => `"${m}"`).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} no method here (known: ${known.join(', ')})`);
+  for (const m of listed) {
+    if (!known.includes(m)) continue;
+    if (methods.includes(m)) problems.push(`${m} is listed twice`);
+    else methods.push(m);
+  }
+  if (listed.length && !methods.length) {
+    methods.push(...DEFAULT_EXPERIMENT.methods);
+    problems.push(`using ${shown(methods)}`);
+  }
+  return { methods, problems };
 }

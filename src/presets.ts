@@ -29,6 +29,8 @@ export const DATA_PRESETS: DataPreset[] = [
   },
 ];
 
+/** An absolute URL: the worker fetches it, and a relative one would resolve against the worker's own
+ *  script (assets/) instead of the page (the build's base is relative, so it works under any sub-path). */
 export function presetUrl(p: DataPreset): string {
-  return `${import.meta.env.BASE_URL}data/${p.file}`;
+  return new URL(`${import.meta.env.BASE_URL}data/${p.file}`, document.baseURI).href;
 }

@@ -54,6 +54,22 @@ export type Phase = 'starting' | 'idle' | 'loading' | 'training' | 'unlearning';
 /** A phase's latest progress and its clock (when it was first seen, at what fraction), for its ETA. */
 export type TimedProgress = UnlearnProgress & PhaseClock;
 
+/** How the page is served (src/serving/register.ts reports it): isolation, offline copy, updates. */
+export interface Serving {
+  /** Where cross-origin isolation comes from: the server's headers, the service worker's, or none. */
+  isolation: 'checking' | 'server' | 'service-worker' | 'none';
+  /** Why the page is not isolated (or what to do about it); empty when isolated. */
+  isolationNote: string;
+  /** The page is about to reload once so that the service worker's headers isolate it. */
+  reloading: boolean;
+  /** The service worker holds the app and its data: the page opens without network. */
+  offlineReady: boolean;
+  /** The browser has no network now. */
+  offline: boolean;
+  /** A new deployment is installed and waits for a reload. */
+  updateReady: boolean;
+}
+
 export interface Notice {
   kind: 'error' | 'info';
   text: string;
@@ -91,8 +107,10 @@ interface State {
   /** The horizon sweep of the current result's request (computed on demand). */
   horizon: { forget: string; points: HorizonPoint[] } | null;
   horizonProgress: UnlearnProgress | null;
+  serving: Serving;
 
   init(): Promise<void>;
+  setServing(patch: Partial<Serving>): void;
   runTransformer(): Promise<void>;
   runHorizon(): Promise<void>;
   setForget(spec: string): Promise<void>;
@@ -226,7 +244,7 @@ export const useStore = create<State>((set, get, api) => {
 
   /** Another experiment link opened in this tab (pasted, back/forward): apply what changed. */
   const openLink = async (hash: string) => {
-    const { experiment, problems } = fromHash(hash);
+    const { experiment, problems } = fromHash(hash, { methods: methodNames });
     const prev = get().experiment;
     if (toHash(experiment) === toHash(prev)) return;
     if (get().phase !== 'idle') {
@@ -238,7 +256,7 @@ export const useStore = create<State>((set, get, api) => {
     if (experiment.backend !== prev.backend) {
       set({ phase: 'starting' });
       try {
-        set({ backend: await engine().init(experiment.backend === 'auto' ? undefined : experiment.backend) });
+        await startEngine(experiment.backend);
       } catch (err) {
         get().notify({ kind: 'error', text: message(err) });
       } finally {
@@ -255,6 +273,18 @@ export const useStore = create<State>((set, get, api) => {
     }
     set({ reports: [], summary: null, users: null, map: null, result: null });
     await continueLink(true);
+  };
+
+  /** The engine's method names, which a link's methods are checked against (asked once, in init). */
+  let methodNames: readonly string[] | undefined;
+
+  /** Starts the engine on `choice` (a backend or auto); a forced backend that cannot run here is said. */
+  const startEngine = async (choice: string) => {
+    const backend = await engine().init(choice === 'auto' ? undefined : choice);
+    set({ backend });
+    if (choice !== 'auto' && backend.backend !== choice) {
+      get().notify({ kind: 'info', text: `${choice} is not available here (${backend.reason}); running on ${backend.backend}.` });
+    }
   };
 
   let links: Promise<void> = Promise.resolve();
@@ -304,19 +334,30 @@ export const useStore = create<State>((set, get, api) => {
     transformerProgress: null,
     horizon: null,
     horizonProgress: null,
+    serving: { isolation: 'checking', isolationNote: '', reloading: false, offlineReady: false, offline: false, updateReady: false },
+
+    setServing(patch) {
+      set((s) => ({ serving: { ...s.serving, ...patch } }));
+    },
 
     async init() {
-      const { experiment, problems } = fromHash(typeof window === 'undefined' ? '' : window.location.hash);
-      set({ experiment });
-      for (const p of problems) get().notify({ kind: 'info', text: `Link: ${p}` });
+      const hash = typeof window === 'undefined' ? '' : window.location.hash;
+      // The link's settings show at once; its methods are checked once the engine says which it has.
+      set({ experiment: fromHash(hash).experiment });
       try {
-        const backend = await engine().init(experiment.backend === 'auto' ? undefined : experiment.backend);
-        set({ backend, methodInfo: await engine().methods(), phase: 'idle' });
+        const methodInfo = await engine().methods();
+        methodNames = methodInfo.map((m) => m.name);
+        set({ methodInfo });
+        const { experiment, problems } = fromHash(hash, { methods: methodNames });
+        set({ experiment });
+        for (const p of problems) get().notify({ kind: 'info', text: `Link: ${p}` });
+        await startEngine(experiment.backend);
+        set({ phase: 'idle' });
         window.addEventListener('hashchange', onLinkChange);
         window.addEventListener('popstate', onLinkChange);
         // A link with settings reproduces its experiment (continueLink).
         const shared = window.location.hash.length > 1;
-        if (await openData(experiment)) await continueLink(shared);
+        if (await openData(get().experiment)) await continueLink(shared);
       } catch (err) {
         set({ phase: 'idle' });
         get().notify({ kind: 'error', text: `The engine could not start: ${message(err)}` });
@@ -328,11 +369,7 @@ export const useStore = create<State>((set, get, api) => {
       get().update({ backend: choice });
       set({ phase: 'starting' });
       try {
-        const backend = await engine().init(choice === 'auto' ? undefined : choice);
-        set({ backend });
-        if (choice !== 'auto' && backend.backend !== choice) {
-          get().notify({ kind: 'info', text: `${choice} is not available here (${backend.reason}); running on ${backend.backend}.` });
-        }
+        await startEngine(choice);
       } catch (err) {
         get().notify({ kind: 'error', text: message(err) });
       } finally {

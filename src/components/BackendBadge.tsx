@@ -1,12 +1,21 @@
-import { useStore } from '../store';
+import { useStore, type Serving } from '../store';
 import { BACKEND_ORDER } from '../../workers/protocol';
 import { Term } from './Term';
+
+/** Where cross-origin isolation (SharedArrayBuffer, threads) comes from, or why there is none. */
+function isolationLine({ isolation, isolationNote }: Serving): string {
+  if (isolation === 'server') return 'Cross-origin isolated by the server’s headers';
+  if (isolation === 'service-worker') return 'Cross-origin isolated by the service worker (the host sends no headers)';
+  if (isolation === 'none') return `Not cross-origin isolated, so one thread${isolationNote ? `: ${isolationNote}` : ''}`;
+  return 'Cross-origin isolation: checking…';
+}
 
 export function BackendBadge() {
   const backend = useStore((s) => s.backend);
   const choice = useStore((s) => s.experiment.backend);
   const phase = useStore((s) => s.phase);
   const chooseBackend = useStore((s) => s.chooseBackend);
+  const serving = useStore((s) => s.serving);
   const label = backend ? backend.backend + (backend.adapter ? ` · ${backend.adapter}` : '') : 'starting…';
   const tried = backend?.tried.map((t) => `${t.name}: ${t.ok ? 'ok' : t.error ?? 'failed'}${t.ms ? ` (${t.ms.toFixed(0)} ms)` : ''}`).join('\n');
   return (
@@ -19,6 +28,9 @@ export function BackendBadge() {
           {backend.reason} (<Term name="spmm">SpMM</Term>)
         </span>
       )}
+      <span className="backend-reason" data-testid="isolation">
+        {isolationLine(serving)}
+      </span>
       <label>
         Backend{' '}
         <select value={choice} disabled={phase !== 'idle'} onChange={(e) => void chooseBackend(e.target.value)} aria-label="Force a backend">
