@@ -32,7 +32,15 @@ import {
 } from './measure/metrics';
 import { baselines, fidelity, fidelityProbe, type Baselines, type Fidelity } from './measure/fidelity';
 import { resolveDamping } from './methods/influence';
-import { CONVERGED_REFERENCE, DEFAULT_REFERENCE, proximalReference, type ReferenceKind, type ReferenceOptions, type ReferenceRun } from './reference/proximal';
+import {
+  CONVERGED_REFERENCE,
+  DEFAULT_REFERENCE,
+  proximalReference,
+  type ReferenceKind,
+  type ReferenceOptions,
+  type ReferenceRun,
+  type Stationarity,
+} from './reference/proximal';
 import { DEFAULT_METHODS } from './defaults';
 import { methodByName, REGISTRY } from './registry';
 import { describeRequest, type ForgetRequest, type ForgetSplit } from '../common/request';
@@ -136,6 +144,8 @@ export interface UnlearnReport {
     runs: { D: ReferenceRun; Dr: ReferenceRun };
     /** Mean movement of the reference's propagated rows per hop 1..K. */
     movementPerHop: number[];
+    /** How far θ̂ is from a minimum of its own loss, against the deletion (reference/proximal.ts). */
+    stationarity: Stationarity;
     baselines: Baselines;
     /** Scratch retrain on the full data with another seed vs the original model. */
     noiseFloor: {
@@ -342,6 +352,7 @@ export async function runUnlearning(
         ms: reference.ms,
         runs: reference.runs,
         movementPerHop: fid.refPerHop,
+        stationarity: reference.stationarity,
         baselines: baselines(fid, reference.g),
         noiseFloor,
       };
@@ -353,7 +364,7 @@ export async function runUnlearning(
       detail.methods[name] = { norms: mv.norms, cos: mv.cos };
       detail.topAfter[name] = topK(E, d, ds.nUsers, ds.nItems, topUser, 20, new Set(itemsOf(remainPos, topUser)));
       const u = utility(E, d, dsR, cfg.seed);
-      const firstRequestMs = r.ms + (methodByName(name).usesPrep ? prep.ms : 0);
+      const firstRequestMs = r.ms + (methodByName(name).usesPrep ? prep.ms : 0) + (r.modelPrepMs ?? 0);
       const close = Eretrain
         ? closeness(E, Eretrain, d, ds.nUsers, ds.nItems, probe, remainPos, removed)
         : { top20Overlap: NaN, scoreCorr: NaN };
