@@ -16,29 +16,22 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { out: { type: 'string' }, ...Object.fromEntries(numeric.map((k) => [k, { type: 'string' as const }])) },
 });
-const num = (k: (typeof numeric)[number]): number | undefined => {
-  const raw = (values as Record<string, string | undefined>)[k];
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (!Number.isFinite(v) || v <= 0) {
+// Every numeric flag given, as a number; a bad one stops here with its name.
+const given = new Map(numeric.flatMap((k) => ((values as Record<string, string | undefined>)[k] === undefined ? [] : [[k, (values as Record<string, string>)[k]] as const])));
+for (const [k, raw] of given) {
+  if (!(Number(raw) > 0 && Number.isFinite(Number(raw)))) {
     console.error(`error: --${k} expects a positive number, got "${raw}"`);
     process.exit(2);
   }
-  return v;
-};
+}
+const num = (k: (typeof numeric)[number]): number | undefined => (given.has(k) ? Number(given.get(k)) : undefined);
 const seed = num('seed') ?? Number(positionals[0] ?? 2024);
 
 if (values.out) {
-  const base = SYNTHETIC_PRESETS['synthetic-ml100k'];
-  const config: SyntheticConfig = {
-    ...base,
-    users: num('users') ?? base.users,
-    items: num('items') ?? base.items,
-    interactions: num('interactions') ?? base.interactions,
-    groups: num('groups') ?? base.groups,
-    minPerUser: num('min-per-user') ?? base.minPerUser,
-    popularity: num('popularity') ?? base.popularity,
-  };
+  // The default data's parameters, with the flags given in place of theirs.
+  const field: Record<string, keyof SyntheticConfig> = { users: 'users', items: 'items', interactions: 'interactions', groups: 'groups', 'min-per-user': 'minPerUser', popularity: 'popularity' };
+  const config: SyntheticConfig = { ...SYNTHETIC_PRESETS['synthetic-ml100k'] };
+  for (const [flag, key] of Object.entries(field)) if (given.has(flag as (typeof numeric)[number])) Object.assign(config, { [key]: num(flag as (typeof numeric)[number]) });
   const { raw } = generateSynthetic(config, seed);
   writeFileSync(values.out, formatUData(raw));
   console.log(

@@ -19,7 +19,8 @@ import type {
   UnlearnProgress,
   UserList,
   TransformerUnlearningReport,
-  HorizonPoint,
+  LessonKind,
+  LessonPoints,
 } from '../workers/protocol';
 import { runnable, parseForget } from './forgetSpec';
 import { DEFAULT_LIGHTGCN, evalCadence, isCancelled } from './core/types';
@@ -76,13 +77,15 @@ interface State {
   result: ExplorerResult | null;
   transformer: TransformerUnlearningReport | null;
   transformerProgress: UnlearnProgress | null;
-  /** The horizon sweep of the current result's request (computed on demand). */
-  horizon: { forget: string; points: HorizonPoint[] } | null;
-  horizonProgress: UnlearnProgress | null;
+  /** The lessons of "When do influence functions work?" for the current result (each on demand, for
+   *  the request it was computed for). */
+  lessons: { [K in LessonKind]?: { forget: string; points: LessonPoints[K] } };
+  /** The lesson running and its progress. */
+  lessonProgress: { kind: LessonKind; progress: UnlearnProgress } | null;
 
   init(): Promise<void>;
   runTransformer(): Promise<void>;
-  runHorizon(): Promise<void>;
+  runLesson(kind: LessonKind): Promise<void>;
   setForget(spec: string): Promise<void>;
   unlearn(): Promise<void>;
   chooseBackend(choice: string): Promise<void>;
@@ -107,6 +110,9 @@ function writeUrl(e: Experiment): void {
 }
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Each lesson's name in notices. */
+const LESSON_NAMES: Record<LessonKind, string> = { horizon: 'Horizon sweep', convergence: 'Convergence lesson', size: 'Deletion-size lesson' };
 
 
 export const useStore = create<State>((set, get, api) => {
@@ -260,8 +266,8 @@ export const useStore = create<State>((set, get, api) => {
     result: null,
     transformer: null,
     transformerProgress: null,
-    horizon: null,
-    horizonProgress: null,
+    lessons: {},
+    lessonProgress: null,
 
     async init() {
       const { experiment, problems } = fromHash(typeof window === 'undefined' ? '' : window.location.hash);
@@ -376,7 +382,7 @@ export const useStore = create<State>((set, get, api) => {
     async unlearn() {
       const { phase, experiment, summary } = get();
       if (phase !== 'idle' || !summary || !runnable(parseForget(experiment.forget))) return;
-      set({ phase: 'unlearning', unlearnProgress: {}, horizon: null });
+      set({ phase: 'unlearning', unlearnProgress: {}, lessons: {} });
       try {
         const result = await engine().unlearn(
           experiment.forget,
@@ -413,19 +419,20 @@ export const useStore = create<State>((set, get, api) => {
       }
     },
 
-    async runHorizon() {
+    async runLesson(kind) {
       const { phase, experiment, result } = get();
       if (phase !== 'idle' || !result) return;
       const forget = experiment.forget;
-      set({ phase: 'unlearning', horizon: null, horizonProgress: { stage: 'horizon', fraction: 0 } });
+      const name = LESSON_NAMES[kind];
+      set((s) => ({ phase: 'unlearning', lessons: { ...s.lessons, [kind]: undefined }, lessonProgress: { kind, progress: { stage: kind, fraction: 0 } } }));
       try {
-        const points = await engine().horizon(forget, proxy((p: UnlearnProgress) => set({ horizonProgress: p })));
-        set({ horizon: { forget, points } });
+        const points = await engine().lesson(kind, forget, proxy((progress: UnlearnProgress) => set({ lessonProgress: { kind, progress } })));
+        set((s) => ({ lessons: { ...s.lessons, [kind]: { forget, points } } }));
       } catch (err) {
-        if (isCancelled(err)) get().notify({ kind: 'info', text: 'Horizon sweep cancelled.' });
-        else get().notify({ kind: 'error', text: `Horizon sweep failed: ${message(err)}` });
+        if (isCancelled(err)) get().notify({ kind: 'info', text: `${name} cancelled.` });
+        else get().notify({ kind: 'error', text: `${name} failed: ${message(err)}` });
       } finally {
-        set({ phase: 'idle', horizonProgress: null });
+        set({ phase: 'idle', lessonProgress: null });
       }
     },
 

@@ -3,7 +3,8 @@ import { useStore } from '../../store';
 import { download, toCsv } from '../../viz/export';
 import { fmt } from '../../viz/stats';
 import { headlineLine, type HeadlineContext } from '../../viz/captions';
-import { FidelityChart, HorizonChart } from './FidelityCharts';
+import { FidelityChart } from './FidelityCharts';
+import { Laws, StationarityNote } from './Laws';
 import { Term } from '../Term';
 import { NeighbourhoodGraph } from './NeighbourhoodGraph';
 import { HopChart, MetricsChart, MovementScatter, ScratchLesson, TopLists } from './charts';
@@ -132,6 +133,7 @@ export function Explorer() {
             </li>
           ))}
         </ul>
+        <StationarityNote result={result} />
         <p className="muted">
           Fidelity is measured against the{' '}
           <strong>
@@ -163,10 +165,10 @@ export function Explorer() {
         <MovementScatter result={result} />
         <MetricsChart result={result} />
         <TopLists result={result} />
-        <HorizonChart result={result} />
         <ScratchLesson result={result} />
         <TransformerPanel />
       </div>
+      <Laws result={result} />
     </div>
   );
 }
