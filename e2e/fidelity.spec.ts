@@ -29,7 +29,7 @@ test('fidelity against the proximal reference with its baselines, and the horizo
   await fig.getByTestId('run-horizon').click();
   await expect(fig.getByTestId('horizon-lesson').locator('li')).toHaveCount(3, { timeout: 180_000 });
   await expect(fig.locator('.recharts-line-curve')).toHaveCount(7); // IF, IFRU, re-centred, fast Hessian, three baselines
-  await expect(fig.locator('figcaption')).toContainText("IFRU's error is");
+  await expect(fig.locator('figcaption')).toContainText("IFRU's error goes");
   await expect(fig.getByTestId('horizon-lesson')).toContainText('default μ = 1e-4');
   await page.mouse.move(0, 0);
   await fig.screenshot({ path: 'test-results/horizon.png' });

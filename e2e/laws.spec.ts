@@ -52,10 +52,19 @@ test('When do influence functions work? The three lessons side by side, run and 
   await tabTo(page, 'run-size');
   await page.keyboard.press('Enter');
   const size = laws.getByTestId('fig-size');
-  await expect(size.locator('figcaption')).toContainText("IFRU's error is", { timeout: 300_000 });
+  await expect(size.locator('figcaption')).toContainText("IFRU's error goes", { timeout: 300_000 });
   await laws.getByTestId('run-horizon').click();
   const horizon = laws.getByTestId('fig-horizon');
   await expect(horizon.getByTestId('horizon-lesson').locator('li')).toHaveCount(3, { timeout: 300_000 });
+  // Once a lesson is over its progress line goes, even when a last progress message arrives after the result.
+  await expect(horizon.getByLabel('The horizon: fidelity against μ: progress')).toHaveCount(0);
+  await expect(conv.getByLabel('Convergence: fidelity against training: progress')).toHaveCount(0);
+  await size.getByText('Show data').click();
+  // One item, 10 %, 25 %, 50 % and all of u14's 30 interactions, then random 0.1 %, 0.5 % and 2 %.
+  await expect(size.locator('details table tbody tr')).toHaveCount(8);
+  // Lines through the user's nested deletions (three methods, three baselines); the random fractions as squares.
+  await expect(size.locator('.recharts-line-curve:not([stroke="none"])')).toHaveCount(6);
+  await expect(size.locator('.recharts-line-dots rect')).toHaveCount(3 * 6);
 
   // Each figure's numbers are a click away, and agree with the sentence above the chart.
   await conv.getByText('Show data').click();

@@ -425,13 +425,17 @@ export const useStore = create<State>((set, get, api) => {
       const forget = experiment.forget;
       const name = LESSON_NAMES[kind];
       set((s) => ({ phase: 'unlearning', lessons: { ...s.lessons, [kind]: undefined }, lessonProgress: { kind, progress: { stage: kind, fraction: 0 } } }));
+      // A progress message may arrive after the result (they cross the worker boundary separately): once
+      // the lesson is over, a late one must not bring its progress line back.
+      let live = true;
       try {
-        const points = await engine().lesson(kind, forget, proxy((progress: UnlearnProgress) => set({ lessonProgress: { kind, progress } })));
+        const points = await engine().lesson(kind, forget, proxy((progress: UnlearnProgress) => live && set({ lessonProgress: { kind, progress } })));
         set((s) => ({ lessons: { ...s.lessons, [kind]: { forget, points } } }));
       } catch (err) {
         if (isCancelled(err)) get().notify({ kind: 'info', text: `${name} cancelled.` });
         else get().notify({ kind: 'error', text: `${name} failed: ${message(err)}` });
       } finally {
+        live = false;
         set({ phase: 'idle', lessonProgress: null });
       }
     },

@@ -32,23 +32,24 @@ describe('the laws, in sentences computed from the numbers', () => {
     expect(convergenceLaw([point(1, 0.1, 0.1, 0.1, 1)])).toBe('');
   });
 
-  it('size: the smallest and the largest deletion by share, and whether the error grows', () => {
-    const point = (request: string, forgotten: number, share: number, ifru: number): SizePoint => ({
-      ...base, family: 'user', request, forgotten, share, stationarity: stat(1), fidelity: fid({ ifru }),
+  it('size: the smallest and the largest deletion by share, and which error grows', () => {
+    const point = (request: string, forgotten: number, share: number, ifru: number, rec: number): SizePoint => ({
+      ...base, family: 'user', request, forgotten, share, stationarity: stat(1), fidelity: fid({ ifru, 'ifru-recentred': rec }),
     });
-    const law = sizeLaw([point('all of user u1', 23, 0.00082, 0.2), point('random 2 %', 560, 0.02, 0.5), point('1 of user u1', 1, 0.0000357, 0.05)]);
+    const law = sizeLaw([point('all of user u1', 23, 0.00082, 0.2, 0.1), point('random 2 %', 560, 0.02, 0.38, 0.35), point('1 of user u1', 1, 0.0000357, 0.63, 0.08)]);
     expect(law).toBe(
-      "IFRU's error is 0.05 for 1 of user u1 (1 interaction, 0.0036 % of the training edges) and 0.50 for random 2 % (560 interactions, 2 % of the training edges): the larger the deletion against the graph, the more a one-step update leaves out.",
+      "From 1 of user u1 (1 interaction, 0.0036 % of the training edges) to random 2 % (560 interactions, 2 % of the training edges), IFRU's error goes from 0.63 to 0.38 and re-centred's from 0.08 to 0.35: even with the drift taken out, what a one-step update leaves out grows with the deletion’s share of the graph.",
     );
-    expect(sizeLaw([point('a', 1, 0.01, 0.5), point('b', 2, 0.02, 0.4)])).toMatch(/does not grow/);
+    expect(sizeLaw([point('a', 1, 0.01, 0.13, 0.05), point('b', 2, 0.02, 0.27, 0.06)])).toMatch(/IFRU's error grows with the size of the deletion; re-centred's does not\.$/);
+    expect(sizeLaw([point('a', 1, 0.01, 0.5, 0.1), point('b', 2, 0.02, 0.4, 0.1)])).toMatch(/does not grow/);
     expect(pct(0.000823)).toBe('0.082 %');
   });
 
-  it('horizon: IFRU at the shortest and the longest horizon beside the oracle', () => {
-    const point = (mu: number, ifru: number, sg: number): HorizonPoint => ({ ...base, mu, stationarity: stat(1), fidelity: fid({ ifru, scaledGradient: sg }) });
-    expect(horizonLaw([point(1e-3, 0.02, 0.04), point(1e-5, 0.84, 0.73)])).toBe(
-      "IFRU's error is 0.02 at μ = 1e-3 and 0.84 at μ = 1e-5 (oracle-scaled gradient 0.04 → 0.73): the longer the horizon a deletion is answered over, the less a one-step update from the trained model follows it.",
+  it('horizon: IFRU and re-centred at the shortest and the longest horizon beside the oracle', () => {
+    const point = (mu: number, ifru: number, rec: number, sg: number): HorizonPoint => ({ ...base, mu, stationarity: stat(1), fidelity: fid({ ifru, 'ifru-recentred': rec, scaledGradient: sg }) });
+    expect(horizonLaw([point(1e-3, 0.04, 0.04, 0.04), point(1e-6, 0.94, 0.86, 0.95)])).toBe(
+      "From μ = 1e-3 to μ = 1e-6, IFRU's error goes 0.04 → 0.94 (re-centred 0.04 → 0.86, oracle-scaled gradient 0.04 → 0.95): the longer the horizon a deletion is answered over, the less a one-step update from the trained model follows it.",
     );
-    expect(horizonLaw([point(1e-3, 0.5, 0.04), point(1e-5, 0.4, 0.73)])).toMatch(/does not make the one-step update worse/);
+    expect(horizonLaw([point(1e-3, 0.5, 0.1, 0.04), point(1e-5, 0.4, 0.1, 0.73)])).toMatch(/does not make the one-step update worse/);
   });
 });

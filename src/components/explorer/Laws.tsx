@@ -25,6 +25,8 @@ interface Series {
   label: string;
   colour: string;
   dashed: boolean;
+  /** Points only (squares, no line, not in the legend): the size lesson's random fractions. */
+  squares?: boolean;
 }
 
 /** Labels and colours of the methods (as the engine describes them) and of the baselines. */
@@ -57,6 +59,7 @@ interface Axis {
   ticks: number[];
   format: (v: number) => string;
   reversed?: boolean;
+  domain?: [number, number];
 }
 
 /** Parameter relative error (log scale) of each series against a lesson's x. */
@@ -70,10 +73,11 @@ function ErrorChart({ rows, x, series, label, marker }: { rows: Record<string, n
             dataKey={x.key}
             type="number"
             scale={x.scale}
-            domain={['dataMin', 'dataMax']}
+            domain={x.domain ?? ['dataMin', 'dataMax']}
             reversed={x.reversed}
             ticks={x.ticks}
             tickFormatter={x.format}
+            interval={0}
             tick={tick}
             height={46}
             label={xTitle(x.label)}
@@ -93,18 +97,33 @@ function ErrorChart({ rows, x, series, label, marker }: { rows: Record<string, n
           <Legend verticalAlign="top" wrapperStyle={legendStyle} formatter={legendText} />
           <ReferenceLine y={1} stroke="#999" strokeDasharray="4 4" />
           {marker && <ReferenceLine x={marker.x} stroke="#333" label={{ value: marker.text, position: 'insideTopLeft', style: { fontSize: 13, fill: '#333' } }} />}
-          {series.map((s) => (
-            <Line
-              key={s.key}
-              dataKey={s.key}
-              name={s.label}
-              stroke={s.colour}
-              strokeWidth={s.key === 'ifru' || s.key === 'ifru-recentred' ? 3 : 2}
-              strokeDasharray={s.dashed ? '5 4' : undefined}
-              dot={{ r: 3 }}
-              isAnimationActive={false}
-            />
-          ))}
+          {series.map((s) =>
+            s.squares ? (
+              <Line
+                key={s.key}
+                dataKey={s.key}
+                name={s.label}
+                stroke="none"
+                legendType="none"
+                dot={(p: { cx?: number; cy?: number; index?: number; value?: unknown }) =>
+                  p.value == null ? <g key={`${s.key}-${p.index}`} /> : <rect key={`${s.key}-${p.index}`} x={(p.cx ?? 0) - 4} y={(p.cy ?? 0) - 4} width={8} height={8} fill={s.colour} />
+                }
+                isAnimationActive={false}
+              />
+            ) : (
+              <Line
+                key={s.key}
+                dataKey={s.key}
+                name={s.label}
+                stroke={s.colour}
+                strokeWidth={s.key === 'ifru' || s.key === 'ifru-recentred' ? 3 : 2}
+                strokeDasharray={s.dashed ? '5 4' : undefined}
+                dot={{ r: 3 }}
+                connectNulls
+                isAnimationActive={false}
+              />
+            ),
+          )}
         </LineChart>
       </ResponsiveContainer>
     </ChartImage>
@@ -222,6 +241,9 @@ function SizeLesson() {
       cost="Forgets one item, 10 %, 25 %, 50 % and all of this request's user, then random 0.1 %, 0.5 % and 2 % of the training data, each against its reference (seconds on the small preset, a few minutes on the default data)."
       render={(points) => {
         const sorted = [...points].sort((a, b) => a.share - b.share);
+        // One user's nested deletions as lines, the random fractions of all the data as squares.
+        const squares = series.map((s) => ({ ...s, key: `${s.key}·random`, label: `${s.label}, random fraction`, squares: true }));
+        const ticks = logTicks(sorted.map((p) => p.share));
         return {
           law: sizeLaw(points),
           data: {
@@ -229,12 +251,18 @@ function SizeLesson() {
             rows: sorted.map((p) => [p.request, p.forgotten, pct(p.share), ...table(p, series)]),
           },
           body: (
-            <ErrorChart
-              rows={sorted.map((p) => ({ share: p.share, ...errors(p, series) }))}
-              x={{ key: 'share', label: 'deleted share of the training edges', scale: 'log', ticks: logTicks(sorted.map((p) => p.share)), format: pct }}
-              series={series}
-              label="Line chart: parameter relative error of each method and baseline against the share of the training edges deleted, on log scales; the requests are under Show data"
-            />
+            <>
+              <ErrorChart
+                rows={sorted.map((p) => {
+                  const e = errors(p, series);
+                  return { share: p.share, ...(p.family === 'user' ? e : Object.fromEntries(Object.entries(e).map(([k, v]) => [`${k}·random`, v]))) };
+                })}
+                x={{ key: 'share', label: 'deleted share of the training edges', scale: 'log', ticks, domain: [ticks[0], ticks[ticks.length - 1]], format: pct }}
+                series={[...series, ...squares]}
+                label="Line chart: parameter relative error of each method and baseline against the share of the training edges deleted, on log scales: one user's nested deletions as lines, random fractions of all the data as squares; the requests are under Show data"
+              />
+              <p className="muted">Lines: one user's interactions, from one item to all of them. Squares: random fractions of all the training data.</p>
+            </>
           ),
         };
       }}
@@ -274,6 +302,6 @@ export function StationarityNote({ result }: { result: ExplorerResult }) {
   const s = result.report.reference?.stationarity;
   if (!s) return null;
   return (
-    <p data-testid="stationarity">{stationaritySentence(s)}</p>
+    <p className="stationarity" data-testid="stationarity">{stationaritySentence(s)}</p>
   );
 }

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareRequest, prepareUnlearning, type UnlearnOptions, type UnlearnPrep } from '../context';
 import { DEFAULT_UNLEARN_OPTIONS, runUnlearning } from '../run';
 import { methodByName } from '../registry';
+import { centredCache } from './ifruRecentred';
+import { influenceUnlearn } from './influence';
 import { errTo, solveDense, tinyProblem } from '../tiny.fixture';
 import type { ForgetRequest } from '../../common/request';
 
@@ -89,6 +91,25 @@ describe('IFRU (re-centred)', () => {
     const driftPlusStep = step.map((x, k) => x + thetaD[k] - prep.theta[k]);
     expect(errTo(driftPlusStep, step)).toBeGreaterThan(1);
     expect(errTo(r.recentred, driftPlusStep)).toBeGreaterThan(0.5);
+  });
+
+  it('on tensors (the webgpu path) it gives the host answer, and its cache at θ_D goes with the model', async () => {
+    const before = tf.memory().numTensors;
+    const prep = await prepareUnlearning(ds, { E0: Float32Array.from(partTrained) }, cfg);
+    const req = prepareRequest(prep, partial);
+    const ctx = { prep, req, options };
+    const centre = await centredCache(ctx, mu);
+    expect(await centredCache(ctx, mu)).toBe(centre); // once per model and μ
+    const atD = { ...ctx, prep: centre.prep };
+    const settings = { spillover: true, pruned: false, base: prep.theta };
+    const host = await influenceUnlearn(atD, settings, 'host');
+    const onTensors = await influenceUnlearn(atD, settings, 'tensors');
+    expect(tf.memory().numTensors).toBeGreaterThan(before); // the cache at θ_D holds tensors now
+    const change = (E0: Float32Array) => Array.from(E0, (x, k) => x - prep.theta[k]);
+    expect(errTo(change(onTensors.E0), change(host.E0))).toBeLessThan(1e-3);
+    req.dispose();
+    prep.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('charges θ_D and its cache to the first request: in firstRequestMs, not in ms', async () => {
