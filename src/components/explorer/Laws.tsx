@@ -302,6 +302,11 @@ export function StationarityNote({ result }: { result: ExplorerResult }) {
   const s = result.report.reference?.stationarity;
   if (!s) return null;
   return (
-    <p className="stationarity" data-testid="stationarity">{stationaritySentence(s)}</p>
+    <p className="stationarity" data-testid="stationarity">
+      <strong>
+        How far from a minimum (<Term name="drift">drift</Term>):
+      </strong>{' '}
+      {stationaritySentence(s)}
+    </p>
   );
 }
