@@ -79,6 +79,7 @@ test('When do influence functions work? The three lessons side by side, run and 
     await page.waitForTimeout(400);
     await page.mouse.move(0, 0);
     await laws.screenshot({ path: `test-results/laws-${width}.png` });
+    if (width === 390) for (const k of ['horizon', 'convergence', 'size']) await laws.getByTestId(`fig-${k}`).screenshot({ path: `test-results/laws-390-${k}.png` });
     const over = await laws.evaluate((el) => (el.scrollWidth > el.clientWidth + 1 ? `${el.scrollWidth} > ${el.clientWidth}` : ''));
     expect(over, `at ${width} px`).toBe('');
   }
