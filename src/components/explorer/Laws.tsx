@@ -7,6 +7,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ExplorerResult, LessonKind, LessonPoints, MethodInfo } from '../../../workers/protocol';
+import { HORIZON_METHODS, LESSON_METHODS } from '../../core/unlearn/defaults';
 import { engine } from '../../engineClient';
 import { useStore } from '../../store';
 import { convergenceLaw, horizonLaw, horizonLesson, pct, sizeLaw, stationaritySentence } from '../../viz/laws';
@@ -16,9 +17,6 @@ import { BASELINES, num } from './FidelityCharts';
 import { legendStyle, legendText, tick, xTitle, yTitle } from './chartStyle';
 import { ChartImage, Figure, RunButtons, RunLine } from './Figure';
 
-/** The methods every lesson compares (lessons/point.ts), and the horizon's extra one. */
-const LESSON_METHODS = ['if', 'ifru', 'ifru-recentred'];
-const HORIZON_METHODS = [...LESSON_METHODS, 'ifru-fast'];
 
 interface Series {
   key: string;
@@ -30,7 +28,7 @@ interface Series {
 }
 
 /** Labels and colours of the methods (as the engine describes them) and of the baselines. */
-function useSeries(methods: string[]): Series[] {
+function useSeries(methods: readonly string[]): Series[] {
   const [info, setInfo] = useState<MethodInfo[]>([]);
   useEffect(() => {
     void engine().methods().then(setInfo);

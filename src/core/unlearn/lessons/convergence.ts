@@ -25,7 +25,7 @@ export interface ConvergencePoint extends LessonPoint {
 export interface ConvergenceOptions {
   options: UnlearnOptions;
   fractions?: number[];
-  methods?: string[];
+  methods?: readonly string[];
   graph?: Graph;
   token?: CancelToken;
   onProgress?: (fraction: number, message: string) => void;

@@ -7,18 +7,19 @@
  */
 import type { CancelToken } from '../../types';
 import type { RequestContext, UnlearnOptions, UnlearnPrep } from '../context';
+import { HORIZON_METHODS } from '../defaults';
 import { LESSON_BASELINES, lessonPoint, type LessonPoint } from './point';
 
 /** 1e-3 … 1e-6, half a decade apart. */
 export const HORIZON_MUS = [1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6];
-export const HORIZON_METHODS = ['if', 'ifru', 'ifru-recentred', 'ifru-fast'];
+export { HORIZON_METHODS };
 export const HORIZON_BASELINES = LESSON_BASELINES;
 
 export type HorizonPoint = LessonPoint;
 
 export interface HorizonOptions {
   mus?: number[];
-  methods?: string[];
+  methods?: readonly string[];
   /** Settings of the methods (damping is replaced by each μ). */
   options: UnlearnOptions;
   token?: CancelToken;

@@ -10,12 +10,12 @@ import { baselines, fidelity, fidelityProbe, type Fidelity } from '../measure/fi
 import { movementNeighbourhood } from '../measure/metrics';
 import { DEFAULT_REFERENCE, proximalReference, type Stationarity } from '../reference/proximal';
 import { methodByName } from '../registry';
+import { LESSON_METHODS } from '../defaults';
+export { LESSON_METHODS };
 import { influenceRows, resolveDamping } from '../methods/influence';
 
 /** The baselines every lesson shows beside the methods (fidelity.ts). */
 export const LESSON_BASELINES = ['graphOnly', 'random', 'scaledGradient'] as const;
-/** The methods of the convergence and size lessons. */
-export const LESSON_METHODS = ['if', 'ifru', 'ifru-recentred'];
 
 export interface LessonPoint {
   /** The reference's μ and the methods' damping at this point. */
@@ -31,7 +31,7 @@ export interface LessonPoint {
 export interface PointOptions {
   /** The reference's μ and the methods' damping (default: options.damping, 'auto' resolved as run.ts does). */
   mu?: number;
-  methods: string[];
+  methods: readonly string[];
   /** Settings of the methods (damping is replaced by μ). */
   options: UnlearnOptions;
   token?: CancelToken;

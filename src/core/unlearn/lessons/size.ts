@@ -28,7 +28,7 @@ export interface SizePoint extends LessonPoint {
 
 export interface SizeOptions {
   options: UnlearnOptions;
-  methods?: string[];
+  methods?: readonly string[];
   userShares?: number[];
   randomFractions?: number[];
   token?: CancelToken;
