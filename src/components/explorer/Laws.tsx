@@ -282,8 +282,7 @@ export function Laws({ result }: { result: ExplorerResult }) {
     <section className="panel laws" aria-labelledby="laws-h" data-testid="laws">
       <h2 id="laws-h">When do influence functions work?</h2>
       <p className="muted">
-        An influence update is one step from the trained model, read against the{' '}
-        <Term name="proximal reference">proximal reference</Term>. It follows the deletion closely when the horizon μ is short, when the model is near a
+        An influence update is one step from the trained model, read against the proximal reference. It follows the deletion closely when the horizon μ is short, when the model is near a
         minimum of its own loss, and when the deletion is small against the graph. Each figure measures one of these laws for this request.
       </p>
       <div className="laws-grid">
