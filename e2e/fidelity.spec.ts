@@ -23,12 +23,13 @@ test('fidelity against the proximal reference with its baselines, and the horizo
   const fig = page.getByTestId('fig-horizon');
   await fig.scrollIntoViewIfNeeded();
   await fig.getByTestId('run-horizon').click();
-  await expect(fig.getByLabel('Horizon sweep progress')).toBeVisible();
+  await expect(fig.getByLabel('The horizon: fidelity against μ: progress')).toBeVisible();
   await fig.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Horizon sweep cancelled' })).toBeVisible({ timeout: 30_000 });
   await fig.getByTestId('run-horizon').click();
   await expect(fig.getByTestId('horizon-lesson').locator('li')).toHaveCount(3, { timeout: 180_000 });
-  await expect(fig.locator('.recharts-line-curve')).toHaveCount(6);
+  await expect(fig.locator('.recharts-line-curve')).toHaveCount(7); // IF, IFRU, re-centred, fast Hessian, three baselines
+  await expect(fig.locator('figcaption')).toContainText("IFRU's error goes");
   await expect(fig.getByTestId('horizon-lesson')).toContainText('default μ = 1e-4');
   await page.mouse.move(0, 0);
   await fig.screenshot({ path: 'test-results/horizon.png' });

@@ -8,7 +8,7 @@ describe('glossary', () => {
   });
 
   it('has every term the explorer shows, and no name claimed twice', () => {
-    for (const t of ['MIA AUC', 'AUC test / forget', 'Forget-set mean rank', 'paired reference', 'SpMM', 'CG', 'noise floor']) {
+    for (const t of ['MIA AUC', 'AUC test / forget', 'Forget-set mean rank', 'paired reference', 'SpMM', 'CG', 'noise floor', 'drift', 'stationarity']) {
       expect(glossary(t)?.text.length, t).toBeGreaterThan(40);
     }
     const names = GLOSSARY.flatMap((e) => [e.key, ...e.names].map((n) => n.toLowerCase()));

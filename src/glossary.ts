@@ -66,6 +66,12 @@ export const GLOSSARY: GlossaryEntry[] = [
     text: 'Distance in the user–item graph from the forgotten user: hop 1 = their items, hop 2 = the users who share those items, hop 3 = those users’ items. Spillover is the movement beyond hop 1.',
   },
   {
+    key: 'drift',
+    term: 'Drift (how far from a minimum)',
+    names: ['drift', 'stationarity', 'θ_d'],
+    text: 'A trained model is rarely a minimum of its own loss. Re-fitted on all its data within the trust region (the reference’s first run) it moves on its own, to θ_D. Drift / response compares that move with the one the deletion causes: when the model drifts far more than the deletion moves it, an influence step taken at the trained model mixes the two, and IFRU (re-centred), which takes its step from θ_D, follows the deletion better.',
+  },
+  {
     key: 'spmm',
     term: 'SpMM',
     names: ['spmm', 'ms/spmm'],

@@ -19,8 +19,9 @@ import type {
   UnlearnProgress,
   UserList,
   TransformerUnlearningReport,
-  HorizonPoint,
   MethodInfo,
+  LessonKind,
+  LessonPoints,
 } from '../workers/protocol';
 import type { PhaseClock } from './viz/eta';
 import { runnable, parseForget } from './forgetSpec';
@@ -104,15 +105,17 @@ interface State {
   resultStatus: 'running' | 'complete' | 'cancelled' | 'failed' | null;
   transformer: TransformerUnlearningReport | null;
   transformerProgress: UnlearnProgress | null;
-  /** The horizon sweep of the current result's request (computed on demand). */
-  horizon: { forget: string; points: HorizonPoint[] } | null;
-  horizonProgress: UnlearnProgress | null;
   serving: Serving;
+  /** The lessons of "When do influence functions work?" for the current result (each on demand, for
+   *  the request it was computed for). */
+  lessons: { [K in LessonKind]?: { forget: string; points: LessonPoints[K] } };
+  /** The lesson running and its progress. */
+  lessonProgress: { kind: LessonKind; progress: UnlearnProgress } | null;
 
   init(): Promise<void>;
   setServing(patch: Partial<Serving>): void;
   runTransformer(): Promise<void>;
-  runHorizon(): Promise<void>;
+  runLesson(kind: LessonKind): Promise<void>;
   setForget(spec: string): Promise<void>;
   unlearn(): Promise<void>;
   chooseBackend(choice: string): Promise<void>;
@@ -165,6 +168,9 @@ export function throttledProgress(apply: (p: UnlearnProgress) => void, ms = 150)
     timer ??= setTimeout(flush, ms - (performance.now() - last));
   };
 }
+
+/** Each lesson's name in notices. */
+const LESSON_NAMES: Record<LessonKind, string> = { horizon: 'Horizon sweep', convergence: 'Convergence lesson', size: 'Deletion-size lesson' };
 
 
 export const useStore = create<State>((set, get, api) => {
@@ -332,8 +338,8 @@ export const useStore = create<State>((set, get, api) => {
     resultStatus: null,
     transformer: null,
     transformerProgress: null,
-    horizon: null,
-    horizonProgress: null,
+    lessons: {},
+    lessonProgress: null,
     serving: { isolation: 'checking', isolationNote: '', reloading: false, offlineReady: false, offline: false, updateReady: false },
 
     setServing(patch) {
@@ -455,7 +461,7 @@ export const useStore = create<State>((set, get, api) => {
     async unlearn() {
       const { phase, experiment, summary } = get();
       if (phase !== 'idle' || !summary || !runnable(parseForget(experiment.forget))) return;
-      set({ phase: 'unlearning', unlearnProgress: {}, horizon: null });
+      set({ phase: 'unlearning', unlearnProgress: {}, lessons: {} });
       const onProgress = proxy(throttledProgress((p) =>
         set((s) => {
           const key = p.method ?? p.stage;
@@ -504,19 +510,24 @@ export const useStore = create<State>((set, get, api) => {
       }
     },
 
-    async runHorizon() {
+    async runLesson(kind) {
       const { phase, experiment, result } = get();
       if (phase !== 'idle' || !result) return;
       const forget = experiment.forget;
-      set({ phase: 'unlearning', horizon: null, horizonProgress: { stage: 'horizon', fraction: 0 } });
+      const name = LESSON_NAMES[kind];
+      set((s) => ({ phase: 'unlearning', lessons: { ...s.lessons, [kind]: undefined }, lessonProgress: { kind, progress: { stage: kind, fraction: 0 } } }));
+      // A progress message may arrive after the result (they cross the worker boundary separately): once
+      // the lesson is over, a late one must not bring its progress line back.
+      let live = true;
       try {
-        const points = await engine().horizon(forget, proxy((p: UnlearnProgress) => set({ horizonProgress: p })));
-        set({ horizon: { forget, points } });
+        const points = await engine().lesson(kind, forget, proxy((progress: UnlearnProgress) => live && set({ lessonProgress: { kind, progress } })));
+        set((s) => ({ lessons: { ...s.lessons, [kind]: { forget, points } } }));
       } catch (err) {
-        if (isCancelled(err)) get().notify({ kind: 'info', text: 'Horizon sweep cancelled.' });
-        else get().notify({ kind: 'error', text: `Horizon sweep failed: ${message(err)}` });
+        if (isCancelled(err)) get().notify({ kind: 'info', text: `${name} cancelled.` });
+        else get().notify({ kind: 'error', text: `${name} failed: ${message(err)}` });
       } finally {
-        set({ phase: 'idle', horizonProgress: null });
+        live = false;
+        set({ phase: 'idle', lessonProgress: null });
       }
     },
 

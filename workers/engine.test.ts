@@ -60,6 +60,36 @@ describe('Engine (the worker behind comlink)', () => {
   }, 60_000);
 });
 
+describe('Engine lessons', () => {
+  it('runs each lesson through the session with progress, cancels one, and keeps the model', async () => {
+    const engine = new Engine();
+    await engine.init('cpu');
+    await engine.loadFile(ratingsFile('ratings.csv', 30, 12), opts);
+    await engine.train({ ...cfg, evalEvery: 0 });
+    const start = tf.memory().numTensors;
+    const seen: string[] = [];
+    const size = await engine.lesson('size', 'user:5', (p) => void seen.push(p.stage));
+    expect(seen).toContain('size');
+    expect(size[0].forgotten).toBe(1);
+    expect(size.map((p) => p.family)).toContain('random');
+    const horizon = await engine.lesson('horizon', 'items:5:' + (await engine.userItems('5')).slice(0, 2).join(','));
+    expect(horizon.map((p) => p.mu)).toEqual([1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6]);
+    expect(horizon[0].fidelity['ifru-recentred'].paramRelErr).toBeGreaterThanOrEqual(0);
+    let stopped = false;
+    const run = engine.lesson('convergence', 'user:5', (p) => {
+      if (!stopped && p.fraction > 0.05) {
+        stopped = true;
+        engine.cancel();
+      }
+    });
+    expect(isCancelled(await run.then(() => null, (e: unknown) => e))).toBe(true);
+    expect(engine.session.trained.cfg.epochs).toBe(cfg.epochs);
+    const convergence = await engine.lesson('convergence', 'user:5');
+    expect(convergence.map((p) => p.epochs)).toEqual([1, 2, 3, 5, 6]);
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(start + 16);
+  }, 120_000);
+});
+
 describe('Engine loading', () => {
   it('a cancelled load keeps the data set loaded before', async () => {
     const engine = new Engine();

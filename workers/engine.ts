@@ -135,7 +135,7 @@ export class Engine implements Omit<EngineApi, 'loseDevice'> {
   userItems: EngineApi['userItems'] = async (user) => this.session.userItems(user);
   map: EngineApi['map'] = async () => this.session.map();
   unlearn: EngineApi['unlearn'] = (forget, methods, onProgress, onView) => this.session.explore(forget, methods, { onProgress, onView });
-  horizon: EngineApi['horizon'] = (forget, onProgress) => this.session.horizon(forget, onProgress);
+  lesson: EngineApi['lesson'] = (kind, forget, onProgress) => this.session.lesson(kind, forget, { onProgress });
   transformerUnlearn: EngineApi['transformerUnlearn'] = (forget, methods, epochs, onProgress) =>
     this.session.transformer(forget, methods, epochs, onProgress);
 }

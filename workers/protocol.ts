@@ -2,10 +2,10 @@
  * The typed contract between the UI and the engine worker. Only plain data and typed arrays cross it.
  */
 import type { BackendAttempt, BackendInfo } from '../src/core/backend';
-import type { DataOptions, DatasetSummary, MapData, SessionProgress, UserList } from '../src/core/session';
+import type { DataOptions, DatasetSummary, LessonKind, LessonPoints, MapData, SessionProgress, UserList } from '../src/core/session';
 import type { ExplorerView, MovementSeries, NeighbourTop } from '../src/core/explorerView';
 import type { EpochReport, LightGCNConfig, Metrics } from '../src/core/types';
-import type { HorizonPoint, MethodInfo } from '../src/core/unlearn';
+import type { ConvergencePoint, HorizonPoint, MethodInfo, SizePoint } from '../src/core/unlearn';
 import type { TransformerUnlearningReport } from '../src/core/transformer';
 
 export type { MethodInfo, TransformerUnlearningReport };
@@ -65,9 +65,9 @@ export interface EngineApi {
   /** Forgets with each method; `onView` gets every landing before the last (the quick methods with
    *  the reference first, then each slower method), the promise the complete result. */
   unlearn(forget: string, methods: string[], onProgress?: (p: UnlearnProgress) => void, onView?: (view: ExplorerResult) => void): Promise<ExplorerResult>;
-  /** Fidelity of IF, IFRU, IFRU (fast Hessian) and the baselines against the proximal reference, for
-   *  μ from 1e-3 to 1e-6 (the methods' damping = the reference's μ); cancel() stops it. */
-  horizon(forget: string, onProgress?: (p: UnlearnProgress) => void): Promise<HorizonPoint[]>;
+  /** A lesson of "When do influence functions work?" (Session.lesson): the horizon (fidelity against
+   *  μ), convergence (against the model's training) or size (against the deletion's size); cancel() stops it. */
+  lesson<K extends LessonKind>(kind: K, forget: string, onProgress?: (p: UnlearnProgress) => void): Promise<LessonPoints[K]>;
   /** The small transformer recommender: trains it, then Retrain / Fine-tune / NegGrad / E2URec on it. */
   transformerUnlearn(forget: string, methods: string[], epochs: number, onProgress?: (p: UnlearnProgress) => void): Promise<TransformerUnlearningReport>;
   /** Restores a model trained earlier with this data set and config from IndexedDB (no retraining). */
@@ -76,4 +76,4 @@ export interface EngineApi {
   loseDevice(): Promise<boolean>;
 }
 
-export type { EpochReport, LightGCNConfig, Metrics, HorizonPoint };
+export type { EpochReport, LightGCNConfig, Metrics, HorizonPoint, ConvergencePoint, SizePoint, LessonKind, LessonPoints };

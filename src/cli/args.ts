@@ -58,6 +58,7 @@ export function parseCommand(argv: string[]) {
   if (cgTol !== undefined && !(cgTol > 0 && cgTol < 1)) throw new UsageError('--cg-tol must be in (0, 1)');
   return {
     command: positionals[0],
+    positionals,
     data: values.data as string | undefined,
     backend: values.backend as string | undefined,
     forget: values.forget as string | undefined,

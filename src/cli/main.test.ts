@@ -81,6 +81,33 @@ describe('cli', () => {
     for (const bad of [['--cg-iters', '0'], ['--cg-tol', '2']]) expect((await cli([...base, ...bad])).code).toBe(2);
   }, 60_000);
 
+  it('lesson size|convergence: the last line is { lesson, request, points } with each fidelity entry { paramRelErr, paramCos, scoreRelErr }', async () => {
+    const lines = ['user,item'];
+    for (let u = 1; u <= 30; u++) for (let k = 0; k < 10; k++) lines.push(`${u},${(u * 5 + k * 7) % 45}`);
+    const file = join(dir, 'pairs-lesson.csv');
+    writeFileSync(file, lines.join('\n'));
+    const base = ['--data', file, '--forget', 'user:3', '--epochs', '4', '--dim', '8', '--backend', 'cpu', '--mu', '1e-3'];
+    const keys = ['if', 'ifru', 'ifru-recentred', 'graphOnly', 'random', 'scaledGradient'].sort();
+    const size = await cli(['lesson', 'size', ...base]);
+    expect(size.code).toBe(0);
+    expect(size.stderr).toMatch(/» \d+ %/); // progress on stderr
+    const s = JSON.parse(size.stdout.trim().split('\n').pop()!);
+    expect(s).toMatchObject({ lesson: 'size', request: 'user:3', epochs: 4 });
+    expect(s.points.map((p: { forgotten: number }) => p.forgotten)[0]).toBe(1);
+    for (const p of s.points) {
+      expect(Object.keys(p.fidelity).sort()).toEqual(keys);
+      for (const f of Object.values(p.fidelity)) expect(Object.keys(f as object).sort()).toEqual(['paramCos', 'paramRelErr', 'scoreRelErr']);
+      expect(p.share).toBeGreaterThan(0);
+      expect(p.stationarity.driftOverResponse).toBeGreaterThan(0);
+    }
+    const conv = JSON.parse((await cli(['lesson', 'convergence', ...base, '--quiet'])).stdout.trim().split('\n').pop()!);
+    expect(conv.points.map((p: { epochs: number }) => p.epochs)).toEqual([1, 2, 4, 6, 8]);
+    for (const p of conv.points) expect(Number.isFinite(p.recall20)).toBe(true);
+    const bad = await cli(['lesson', 'speed', ...base]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toEqual(['error: lesson must be one of horizon, convergence, size, got "speed"']);
+  }, 120_000);
+
   it('unlearn: a bad --reference is a usage error', async () => {
     const r = await cli(['unlearn', '--data', 'small', '--forget', 'user:u1', '--reference', 'scratch']);
     expect(r.code).toBe(2);

@@ -9,7 +9,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { parseCommand, UsageError, type Command } from './args';
 import { loadData } from './load';
 import { chooseBackend } from '../core/backend';
-import { Session } from '../core/session';
+import { LESSON_KINDS, Session, type LessonKind } from '../core/session';
 import { DataError } from '../core/data';
 import { DEFAULT_METHODS } from '../core/unlearn/defaults';
 import { METHOD_NAMES } from '../core/unlearn/registry';
@@ -22,6 +22,10 @@ const USAGE = `usage:
                        [--model lightgcn|transformer]
                        [--reference proximal|converged] [--mu M] [--cg-iters N] [--cg-tol T]
                        [--epochs N] [--seed S] …
+  npm run cli -- lesson convergence|size|horizon --data FILE|default|small --forget user:ID|items:USER:ITEM,ITEM|random:FRACTION
+                       [--epochs N] [--lr X] [--seed S] [--mu M] …
+                       (convergence: trained again for 2 × N epochs with checkpoints; size: nested deletions of
+                       the request's user and random fractions; horizon: μ from 1e-3 to 1e-6)
 FILE: MovieLens u.data / ratings.dat / ratings.csv, RecBole .inter, or CSV/TSV with a header.`;
 
 const log = (quiet: boolean) => (msg: string) => {
@@ -87,12 +91,19 @@ async function main(argv: string[]): Promise<number> {
     return cmd.help ? 0 : 2;
   }
   try {
-    if (cmd.command !== 'train' && cmd.command !== 'unlearn') throw new UsageError(`unknown command "${cmd.command}"`);
+    if (cmd.command !== 'train' && cmd.command !== 'unlearn' && cmd.command !== 'lesson') throw new UsageError(`unknown command "${cmd.command}"`);
+    if (cmd.command === 'lesson' && !LESSON_KINDS.includes(cmd.positionals[1] as LessonKind)) {
+      throw new UsageError(`lesson must be one of ${LESSON_KINDS.join(', ')}, got "${cmd.positionals[1] ?? ''}"`);
+    }
     if (cmd.command === 'unlearn' && !cmd.forget) throw new UsageError('unlearn needs --forget user:ID|items:USER:ITEM,ITEM|random:FRACTION');
     const say = log(cmd.quiet);
     const { session, backend } = await open(cmd, say);
     const out =
-      cmd.command === 'train' ? await train(cmd, session, backend, say) : await (await import('./unlearn')).unlearnCommand(cmd, session, backend, say);
+      cmd.command === 'train'
+        ? await train(cmd, session, backend, say)
+        : cmd.command === 'lesson'
+          ? await (await import('./lesson')).lessonCommand(cmd, session, backend, say)
+          : await (await import('./unlearn')).unlearnCommand(cmd, session, backend, say);
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return 0;
   } catch (err) {

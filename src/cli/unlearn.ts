@@ -64,6 +64,7 @@ export async function unlearnCommand(cmd: Command, session: Session, backend: st
     train: dataset.train.u.length,
     backend,
     epochs: cfg.epochs,
+    lr: cfg.lr,
     originalRecall20: trained.metrics.recall,
     ...summarizeReport(run.report),
   };

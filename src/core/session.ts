@@ -14,8 +14,11 @@ import { buildGraph } from './graph';
 import { CancelFlag, throwIfCancelled, type CancelToken, type Dataset, type Graph, type LightGCNConfig } from './types';
 import {
   DEFAULT_UNLEARN_OPTIONS,
+  convergence,
+  deletionSize,
   horizon,
   landingOrder,
+  sizeUser,
   methodByName,
   methodInfo,
   parseForgetSpec,
@@ -24,8 +27,10 @@ import {
   runUnlearning,
   warmUpInfluence,
   type ForgetRequest,
+  type ConvergencePoint,
   type HorizonPoint,
   type RunOptions,
+  type SizePoint,
   type UnlearnOptions,
   type UnlearnPrep,
   type UnlearnRun,
@@ -92,6 +97,15 @@ interface ModelCache extends SessionModel {
   prep?: UnlearnPrep;
   /** The noise floor's second-seed model, trained once per model (after the chosen methods). */
   noiseE0?: Float32Array;
+}
+
+/** The lessons of "When do influence functions work?" and what each returns (unlearn/lessons/). */
+export type LessonKind = 'horizon' | 'convergence' | 'size';
+export const LESSON_KINDS: readonly LessonKind[] = ['horizon', 'convergence', 'size'];
+export interface LessonPoints {
+  horizon: HorizonPoint[];
+  convergence: ConvergencePoint[];
+  size: SizePoint[];
 }
 
 /** What forget() takes besides the request: the methods' settings, the reference, the noise floor. */
@@ -244,9 +258,10 @@ export class Session {
     return m.noiseE0;
   }
 
-  /** A forget request as the URL and the CLI write it (user:ID, items:USER:ITEM,ITEM, random:FRACTION). */
-  request(spec: string): ForgetRequest {
-    return parseForgetSpec(spec, this.dataset, this.model?.cfg.seed ?? 2024);
+  /** A forget request as the URL and the CLI write it (user:ID, items:USER:ITEM,ITEM, random:FRACTION);
+   *  a random fraction is drawn with `seed` (default: the model's). */
+  request(spec: string, seed = this.model?.cfg.seed ?? 2024): ForgetRequest {
+    return parseForgetSpec(spec, this.dataset, seed);
   }
 
   /**
@@ -299,19 +314,33 @@ export class Session {
   }
 
   /**
-   * The horizon lesson for `request`: IF, IFRU, IFRU (fast Hessian) and the baselines against the
-   * proximal reference at each μ from 1e-3 to 1e-6 (unlearn/lessons/horizon.ts); cancel() stops it.
+   * One of the lessons of "When do influence functions work?" for `request` (unlearn/lessons/), each
+   * point against its own proximal reference with the baselines; cancel() stops it.
+   *  - horizon: IF, IFRU, IFRU (re-centred), IFRU (fast Hessian) at each μ from 1e-3 to 1e-6;
+   *  - convergence: the model trained again for 2× its epochs, a point at each checkpoint (with its
+   *    Recall@20 and stationarity); `cfg` replaces the trained model's recipe (the CLI trains nothing first);
+   *  - size: nested deletions of the request's user and random fractions, on the trained model.
    */
-  async horizon(request: ForgetRequest | string, onProgress?: (p: SessionProgress) => void): Promise<HorizonPoint[]> {
+  async lesson<K extends LessonKind>(
+    kind: K,
+    request: ForgetRequest | string,
+    { onProgress, cfg, options = DEFAULT_UNLEARN_OPTIONS }: { onProgress?: (p: SessionProgress) => void; cfg?: LightGCNConfig; options?: UnlearnOptions } = {},
+  ): Promise<LessonPoints[K]> {
     const token = this.begin();
+    const say = (fraction: number, message: string) => onProgress?.({ stage: kind, fraction, message });
+    if (kind === 'convergence') {
+      const recipe = cfg ?? this.trained.cfg;
+      const req = typeof request === 'string' ? this.request(request, recipe.seed) : request;
+      const graph = this.model && (!cfg || cfg === this.model.cfg) ? this.model.graph : undefined;
+      return (await convergence(this.dataset, recipe, req, { options, graph, token, onProgress: say })) as LessonPoints[K];
+    }
     const prep = await this.prepare(onProgress);
-    const req = prepareRequest(prep, typeof request === 'string' ? this.request(request) : request);
+    throwIfCancelled(token);
+    const forget = typeof request === 'string' ? this.request(request) : request;
+    if (kind === 'size') return (await deletionSize(prep, sizeUser(prep, forget), { options, token, onProgress: say })) as LessonPoints[K];
+    const req = prepareRequest(prep, forget);
     try {
-      return await horizon(prep, req, {
-        options: DEFAULT_UNLEARN_OPTIONS,
-        token,
-        onProgress: (fraction, message) => onProgress?.({ stage: 'horizon', fraction, message }),
-      });
+      return (await horizon(prep, req, { options, token, onProgress: say })) as LessonPoints[K];
     } finally {
       req.dispose();
     }

@@ -165,6 +165,22 @@ describe('trainLightGCN', () => {
     expect(evaluated.metrics).toEqual(evaluated.reports[2].metrics);
   });
 
+  it.each(['typed', 'tfjs'] as const)('(%s engine) keepAt: the copy after epoch e of a longer run is the model trained for e epochs', async (engine) => {
+    await tf.setBackend('cpu');
+    const ds = communities(4);
+    const c = { ...cfg, epochs: 4, evalEvery: 0 };
+    const long = await trainEmbeddings(ds, c, { engine, keepAt: [1, 3, 4] });
+    expect([...long.kept!.keys()]).toEqual([1, 3, 4]);
+    for (const e of [1, 3]) {
+      const short = await trainEmbeddings(ds, { ...c, epochs: e }, { engine });
+      expect(Array.from(long.kept!.get(e)!)).toEqual(Array.from(short.E0));
+    }
+    expect(Array.from(long.kept!.get(4)!)).toEqual(Array.from(long.E0));
+    // Copies, not views of the live table.
+    expect(Array.from(long.kept!.get(1)!)).not.toEqual(Array.from(long.E0));
+    expect((await trainEmbeddings(ds, c, { engine })).kept).toBeUndefined();
+  });
+
   it('(tfjs engine) reports each epoch in order, one epoch late, with the metrics of that epoch’s model', async () => {
     await tf.setBackend('cpu');
     const ds = communities(5);

@@ -45,6 +45,8 @@ export interface TrainResult {
   seededInit?: Float32Array;
   /** Which implementation of the training step ran (see TrainOptions.engine). */
   engine: 'tfjs' | 'typed';
+  /** Copies of the layer-0 embeddings after the epochs of TrainOptions.keepAt (epoch → E⁽⁰⁾). */
+  kept?: Map<number, Float32Array>;
 }
 
 export interface TrainOptions {
@@ -61,6 +63,9 @@ export interface TrainOptions {
    * times faster on cpu/wasm. 'auto' (default): 'typed' unless the backend is webgpu/webgl.
    */
   engine?: 'auto' | 'tfjs' | 'typed';
+  /** Keep a copy of E⁽⁰⁾ after each of these epochs (TrainResult.kept): the convergence lesson's
+   *  checkpoints. The training itself is unchanged, so epoch e of a longer run is the model trained for e. */
+  keepAt?: number[];
 }
 
 /** Adam on a flat Float32Array, with tf.train.adam's update rule. */
@@ -153,6 +158,8 @@ export async function trainEmbeddings(ds: Dataset, cfg: LightGCNConfig, opts: Tr
   const reports: EpochReport[] = [];
   let metrics: Metrics | undefined;
   let lastEvaluated = -1;
+  const keepAt = new Set(opts.keepAt ?? []);
+  const kept = new Map<number, Float32Array>();
   const finish = (E0: Float32Array): TrainedEmbeddings => ({
     E0,
     dim: cfg.dim,
@@ -164,9 +171,11 @@ export async function trainEmbeddings(ds: Dataset, cfg: LightGCNConfig, opts: Tr
     backend,
     engine,
     ...(opts.init ? {} : { seededInit: init }),
+    ...(keepAt.size > 0 ? { kept } : {}),
   });
   const endEpoch = async (epoch: number, loss: number, ms: number, E0: () => Promise<Float32Array>) => {
     const report: EpochReport = { epoch, epochs: cfg.epochs, loss, ms };
+    if (keepAt.has(epoch)) kept.set(epoch, (await E0()).slice());
     if (cfg.evalEvery > 0 && epoch % cfg.evalEvery === 0) {
       metrics = evalOf(await E0());
       lastEvaluated = epoch;
@@ -261,7 +270,7 @@ export async function trainEmbeddings(ds: Dataset, cfg: LightGCNConfig, opts: Tr
         return { value: v[0], at: performance.now() };
       });
       let snapshot: Promise<Float32Array> | null = null;
-      if (cfg.evalEvery > 0 && epoch % cfg.evalEvery === 0) {
+      if ((cfg.evalEvery > 0 && epoch % cfg.evalEvery === 0) || keepAt.has(epoch)) {
         const snap = tf.clone(E0);
         snapshot = snap.data().then((v) => {
           snap.dispose();

@@ -3,7 +3,8 @@ import { useStore } from '../../store';
 import { download, toCsv } from '../../viz/export';
 import { fmt } from '../../viz/stats';
 import { headlineLine, type HeadlineContext } from '../../viz/captions';
-import { FidelityChart, HorizonChart } from './FidelityCharts';
+import { FidelityChart } from './FidelityCharts';
+import { Laws, StationarityNote } from './Laws';
 import { Term } from '../Term';
 import { NeighbourhoodGraph } from './NeighbourhoodGraph';
 import { HopChart, MetricsChart, MovementScatter, ScratchLesson, TopLists } from './charts';
@@ -19,7 +20,7 @@ const Hops = memo(HopChart);
 const Scatter = memo(MovementScatter);
 const Metrics = memo(MetricsChart);
 const Tops = memo(TopLists);
-const Horizon = memo(HorizonChart);
+const LawsM = memo(Laws);
 const Scratch = memo(ScratchLesson);
 
 /** One CSV row per method: the landed ones with their figures, the others with their status only. */
@@ -154,6 +155,7 @@ export function Explorer() {
           ))}
           <PendingRows />
         </ul>
+        <StationarityNote result={result} />
         <p className="muted">
           Fidelity is measured against the{' '}
           <strong>
@@ -186,10 +188,10 @@ export function Explorer() {
         <Staged value={result}>{(r) => <Scatter result={r} />}</Staged>
         <Staged value={result}>{(r) => <Metrics result={r} />}</Staged>
         <Staged value={result}>{(r) => <Tops result={r} />}</Staged>
-        <Staged value={result}>{(r) => <Horizon result={r} />}</Staged>
         <Staged value={result}>{(r) => <Scratch result={r} />}</Staged>
         <TransformerPanel />
       </div>
+      <Staged value={result}>{(r) => <LawsM result={r} />}</Staged>
     </div>
   );
 }

@@ -55,14 +55,18 @@ export function ChartImage({ label, children }: { label: string; children: React
   );
 }
 
-/** A figure computed on demand: its Run button (disabled while anything runs) and Cancel (while it runs). */
+/**
+ * A figure computed on demand: its Run button (unavailable while anything runs) and Cancel (while it
+ * runs). aria-disabled, not disabled: a disabled button drops the keyboard's focus to the top of the
+ * page, so Run keeps it while its lesson runs and Cancel keeps it when the run ends.
+ */
 export function RunButtons({ testId, label, busy, running, onRun, onCancel }: { testId: string; label: string; busy: boolean; running: boolean; onRun: () => void; onCancel: () => void }) {
   return (
     <>
-      <button type="button" className="small" data-testid={testId} disabled={busy} onClick={onRun}>
+      <button type="button" className="small" data-testid={testId} aria-disabled={busy || undefined} onClick={() => !busy && onRun()}>
         {label}
       </button>
-      <button type="button" className="small" disabled={!running} onClick={onCancel}>
+      <button type="button" className="small" aria-disabled={!running || undefined} onClick={() => running && onCancel()}>
         Cancel
       </button>
     </>

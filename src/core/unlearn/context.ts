@@ -72,7 +72,7 @@ export interface UnlearnPrep {
  */
 export async function prepareUnlearning(
   ds: Dataset,
-  trained: { E0: Float32Array; graph?: Graph; epochMs?: number; seededInit?: Float32Array },
+  trained: { E0: Float32Array; graph?: Graph; epochMs?: number; seededInit?: Float32Array; negs?: Int32Array },
   cfg: LightGCNConfig,
 ): Promise<UnlearnPrep> {
   registerSpmmKernels();
@@ -82,7 +82,8 @@ export async function prepareUnlearning(
   const graphOld = trained.graph ?? buildGraph(ds.nUsers, ds.nItems, ds.train);
   const theta = trained.E0;
   const Eold = propagateCpu(graphOld, theta, cfg.dim, cfg.layers);
-  const negs = fixedNegatives(ds.nUsers, ds.nItems, ds.train, cfg.seed);
+  // The fixed negatives depend on the data and the seed only: a cache at another θ of the same model reuses them.
+  const negs = trained.negs ?? fixedNegatives(ds.nUsers, ds.nItems, ds.train, cfg.seed);
   const spec: ObjectiveSpec = { nUsers: ds.nUsers, layers: cfg.layers, reg: cfg.reg, n: ds.train.u.length };
   const all = triplesOf(ds.train, negs);
   const { grad: gradOld, gradData: gradOldData, hessian: exactHessian } = exactGradientAndHessian(graphOld, theta, Eold, cfg.dim, all, spec);
@@ -262,6 +263,9 @@ export interface MethodResult {
   interactionsTouched?: number;
   /** Parameters trained, where it is not rowsTouched × d (E2URec: its LoRA factors). */
   trainableParams?: number;
+  /** Per-model work of this method beyond the shared cache (IFRU (re-centred): θ_D and its cache at
+   *  θ_D), as long as it took to build, whichever request built it: in firstRequestMs, not in ms. */
+  modelPrepMs?: number;
   notes: string[];
 }
 

@@ -7,3 +7,7 @@ export const DEFAULT_METHODS: readonly string[] = ['retrain', 'finetune', 'neggr
 
 /** The class demo's choice: Retrain and the quick methods of DEFAULT_METHODS (seconds on the small preset). */
 export const DEMO_METHODS: readonly string[] = ['retrain', 'if', 'ifru', 'ifru-pruned'];
+
+/** The methods of the convergence and size lessons (lessons/), and the horizon's, which adds the fast Hessian. */
+export const LESSON_METHODS: readonly string[] = ['if', 'ifru', 'ifru-recentred'];
+export const HORIZON_METHODS: readonly string[] = [...LESSON_METHODS, 'ifru-fast'];

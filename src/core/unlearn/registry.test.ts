@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_METHODS, DEMO_METHODS } from './defaults';
+import { DEFAULT_METHODS, DEMO_METHODS, HORIZON_METHODS, LESSON_METHODS } from './defaults';
 import { METHOD_INFO, METHOD_NAMES, METHODS, methodByName } from './registry';
 
 describe('method registry', () => {
-  it('every default method is registered; the demo is Retrain plus the quick defaults', () => {
-    for (const name of [...DEFAULT_METHODS, ...DEMO_METHODS]) expect(METHOD_NAMES).toContain(name);
+  it('every default and lesson method is registered; the demo is Retrain plus the quick defaults', () => {
+    for (const name of [...DEFAULT_METHODS, ...DEMO_METHODS, ...HORIZON_METHODS, ...LESSON_METHODS]) expect(METHOD_NAMES).toContain(name);
     expect(DEMO_METHODS).toEqual(DEFAULT_METHODS.filter((m) => m === 'retrain' || METHODS[m].quick));
   });
 

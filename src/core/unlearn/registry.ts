@@ -3,6 +3,7 @@ import { methodInfo, type MethodInfo, type UnlearningMethod } from './context';
 import { e2urec } from './methods/e2urec';
 import { finetune } from './methods/finetune';
 import { influenceDirect, ifru, ifruFast, ifruPruned } from './methods/influenceMethods';
+import { ifruRecentred } from './methods/ifruRecentred';
 import { neggrad } from './methods/neggrad';
 import { retrain } from './methods/retrain';
 
@@ -15,6 +16,7 @@ export const REGISTRY = makeRegistry<UnlearningMethod>('unlearning method', [
   ifru,
   ifruPruned,
   ifruFast,
+  ifruRecentred,
   e2urec,
 ]);
 

@@ -23,7 +23,7 @@ import {
   type Utility,
 } from './measure/metrics';
 import { baselines, fidelity, fidelityProbe, type Baselines, type Fidelity, type FidelityProbe } from './measure/fidelity';
-import type { ProximalReference, ReferenceKind, ReferenceRun } from './reference/proximal';
+import type { ProximalReference, ReferenceKind, ReferenceRun, Stationarity } from './reference/proximal';
 import { methodByName } from './registry';
 import { describeRequest, type ForgetRequest, type ForgetSplit } from '../common/request';
 import { affectedNeighbours, type AffectedNeighbour } from './measure/affectedNeighbours';
@@ -92,6 +92,8 @@ export interface UnlearnReport {
     runs: { D: ReferenceRun; Dr: ReferenceRun };
     /** Mean movement of the reference's propagated rows per hop 1..K. */
     movementPerHop: number[];
+    /** How far θ̂ is from a minimum of its own loss, against the deletion (reference/proximal.ts). */
+    stationarity: Stationarity;
     baselines: Baselines;
     /** Scratch retrain on the full data with another seed vs the original model (null until it lands). */
     noiseFloor: {
@@ -255,7 +257,7 @@ export class RunLedger {
     return { move: { norms: mv.norms, cos: mv.cos }, own: {
       label: methodByName(name).label,
       ...own,
-      firstRequestMs: r.ms + (methodByName(name).usesPrep ? this.prep.ms : 0),
+      firstRequestMs: r.ms + (methodByName(name).usesPrep ? this.prep.ms : 0) + (r.modelPrepMs ?? 0),
       ...utility(E, d, dsR, cfg.seed),
       ...completeness(E, d, dsR, split.forgotten, this.unseen, this.remainPos),
       fidelity: this.probe ? fidelity(this.probe, E0, E) : { paramRelErr: NaN, paramCos: NaN, scoreRelErr: NaN, perHop: [] },
@@ -331,6 +333,7 @@ export class RunLedger {
               ms: ref.ms,
               runs: ref.runs,
               movementPerHop: this.probe.refPerHop,
+              stationarity: ref.stationarity,
               baselines: this.refBaselines,
               noiseFloor: this.noiseFloorReport,
             }

@@ -4,12 +4,54 @@
  * truth (dense Hessians by central differences of the analytic gradient, exact optima by Newton).
  */
 import { buildGraph, denseAdjacency } from '../graph';
-import type { Edges, Graph } from '../types';
-import type { Triples } from './objective/objective';
+import { DEFAULT_LIGHTGCN, type Edges, type Graph, type LightGCNConfig } from '../types';
+import { tinyDataset } from '../data/tiny';
+import { fixedNegatives, triplesOf, type Triples } from './objective/objective';
 
 export const TINY = { nUsers: 8, nItems: 10, dim: 4, layers: 2, reg: 0.05 };
 
-export { tinyDataset } from '../data/tiny';
+export { tinyDataset };
+
+/**
+ * The tiny problem of the reference and re-centring tests: TINY's data with three interactions per
+ * user and seed 3, a config, its fixed negatives, the dense float64 objective of an edge set, and two
+ * models — θ̂ at a local minimum of L_D (the textbook setting) and θ̂ part-trained (60 gradient
+ * steps from the same start: ∇L_D(θ̂) ≠ 0, the app's setting).
+ */
+export function tinyProblem() {
+  const ds = tinyDataset(TINY.nUsers, TINY.nItems, 6, 3);
+  const n = TINY.nUsers + TINY.nItems;
+  const d = TINY.dim;
+  const cfg: LightGCNConfig = { ...DEFAULT_LIGHTGCN, dim: d, layers: TINY.layers, reg: TINY.reg, batch: 16, epochs: 3, lr: 0.05, initStd: 0.5, evalEvery: 0 };
+  const negs = fixedNegatives(ds.nUsers, ds.nItems, ds.train, cfg.seed);
+  const denseOf = (edges = ds.train, idx?: Int32Array) =>
+    new DenseObjective(denseP(TINY.nUsers, TINY.nItems, edges, TINY.layers), n, d, TINY.nUsers, triplesOf(ds.train, negs, idx), TINY.reg, ds.train.u.length);
+  const start = new Float64Array(n * d).map((_, k) => 0.6 * Math.sin(1.7 * k + 0.3));
+  const optimal = denseOf().minimise(start, { gdSteps: 500, lr: 2 });
+  const partTrained = (() => {
+    const obj = denseOf();
+    const t = Float64Array.from(start);
+    for (let it = 0; it < 60; it++) {
+      const g = obj.gradient(t);
+      for (let k = 0; k < t.length; k++) t[k] -= 2 * g[k];
+    }
+    return t;
+  })();
+  /** Exact float64 θ_D, θ_{D_r} and Δ_ref = θ_{D_r} − θ_D (removed users' rows 0) of the paired proximal problem around `anchor`. */
+  const exactPair = (anchor: ArrayLike<number>, split: { remaining: Edges; keepIdx: Int32Array; removedUsers: Int32Array }, mu: number) => {
+    const a = Float64Array.from(anchor);
+    const thetaD = exactProximal(denseOf(), a, mu);
+    const thetaDr = exactProximal(denseOf(split.remaining, split.keepIdx), a, mu);
+    const removed = new Set(split.removedUsers);
+    const delta = thetaDr.map((x, k) => (removed.has(Math.floor(k / d)) ? 0 : x - thetaD[k]));
+    return { delta, thetaD, thetaDr };
+  };
+  return { ds, n, d, cfg, negs, denseOf, optimal, partTrained, exactPair };
+}
+
+export const l2 = (a: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, x) => s + x * x, 0));
+/** ‖a − b‖ / ‖b‖. */
+export const errTo = (a: ArrayLike<number>, b: ArrayLike<number>) => l2(Array.from(a, (x, k) => x - b[k])) / l2(b);
 
 /** Dense P = (1/(K+1)) Σ_k Â^k of the graph of `edges`. */
 export function denseP(nUsers: number, nItems: number, edges: Edges, layers: number): Float64Array {

@@ -182,6 +182,9 @@ export interface InfluenceSettings {
   pruned: boolean;
   /** Overrides options.hessian (the registered "IFRU (fast Hessian)" method). */
   hessian?: HessianKind;
+  /** The model the update Δθ is added to (default: the prep's θ). IFRU (re-centred) computes Δθ with
+   *  a cache at θ_D and deploys θ̂ + Δθ. */
+  base?: Float32Array;
 }
 
 /** Rows the update may change: all nodes, or the importance-pruned ones; never a removed user. */
@@ -289,7 +292,7 @@ export async function influenceUnlearn(
   } finally {
     H.dispose();
   }
-  const E0 = prep.theta.slice();
+  const E0 = (s.base ?? prep.theta).slice();
   for (let r = 0; r < rows.length; r++) {
     const o = rows[r] * d;
     for (let c = 0; c < d; c++) E0[o + c] += cg.x[r * d + c];
@@ -401,7 +404,7 @@ async function influenceUnlearnTensors(ctx: UnlearnContext, s: InfluenceSettings
     tol: options.cgTol,
     checkEvery: TENSOR_CG_CHECK_EVERY,
   });
-  const theta = tf.add(prep.thetaT, cg.x);
+  const theta = s.base ? tf.tidy(() => tf.add(tf.tensor2d(s.base!, prep.thetaT.shape), cg.x)) : tf.add(prep.thetaT, cg.x);
   const E0 = Float32Array.from((await theta.data()) as Float32Array);
   const [iters, residual, negative, used] = Array.from(await cg.stats.data());
   tf.dispose([mask, b, cg.x, cg.stats, theta]);

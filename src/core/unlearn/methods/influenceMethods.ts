@@ -3,7 +3,7 @@ import type { UnlearningMethod } from '../context';
 import { influenceUnlearn } from './influence';
 
 /** What every influence method reports beside its figures. */
-const diagnostics: UnlearningMethod['diagnostics'] = {
+export const influenceDiagnostics: UnlearningMethod['diagnostics'] = {
   hessian: 'Hessian used (exact or fast)',
   hvps: 'Hessian-vector products',
   cgIters: 'conjugate-gradient iterations',
@@ -22,7 +22,7 @@ export const influenceDirect: UnlearningMethod = {
   hint: 'influence function, direct effect only',
   colour: PALETTE.sky,
   quick: true,
-  diagnostics,
+  diagnostics: influenceDiagnostics,
   run: (ctx) => influenceUnlearn(ctx, { spillover: false, pruned: false }),
 };
 
@@ -34,7 +34,7 @@ export const ifru: UnlearningMethod = {
   hint: 'influence function + spillover through the graph (exact Hessian)',
   colour: PALETTE.blue,
   quick: true,
-  diagnostics,
+  diagnostics: influenceDiagnostics,
   run: (ctx) => influenceUnlearn(ctx, { spillover: true, pruned: false }),
 };
 
@@ -46,7 +46,7 @@ export const ifruPruned: UnlearningMethod = {
   hint: 'IFRU on the most affected rows only',
   colour: PALETTE.green,
   quick: true,
-  diagnostics,
+  diagnostics: influenceDiagnostics,
   run: (ctx) => influenceUnlearn(ctx, { spillover: true, pruned: true }),
 };
 
@@ -58,6 +58,6 @@ export const ifruFast: UnlearningMethod = {
   hint: "IFRU with the authors' fast Hessian (raw rows, no propagation)",
   colour: PALETTE.orange,
   quick: true,
-  diagnostics,
+  diagnostics: influenceDiagnostics,
   run: (ctx) => influenceUnlearn(ctx, { spillover: true, pruned: false, hessian: 'fast' }),
 };

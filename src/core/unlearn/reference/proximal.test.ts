@@ -5,37 +5,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { propagateCpu } from '../../lightgcn';
-import { DEFAULT_LIGHTGCN, type LightGCNConfig } from '../../types';
 import { prepareRequest, prepareUnlearning, type UnlearnPrep } from '../context';
 import { baselines, fidelity, fidelityProbe } from '../measure/fidelity';
 import { influenceUnlearn } from '../methods/influence';
 import { movementNeighbourhood } from '../measure/metrics';
-import { fixedNegatives, triplesOf } from '../objective/objective';
 import { CONVERGED_REFERENCE, DEFAULT_REFERENCE, proximalReference, type ProximalReference } from './proximal';
 import type { ForgetRequest } from '../../common/request';
 import { DEFAULT_UNLEARN_OPTIONS } from '../run';
-import { DenseObjective, TINY, denseP, exactProximal, scoreMatrix, tinyDataset } from '../tiny.fixture';
+import { TINY, errTo, l2, scoreMatrix, tinyProblem } from '../tiny.fixture';
 
-const ds = tinyDataset(TINY.nUsers, TINY.nItems, 6, 3);
-const n = TINY.nUsers + TINY.nItems;
-const d = TINY.dim;
-const cfg: LightGCNConfig = { ...DEFAULT_LIGHTGCN, dim: d, layers: TINY.layers, reg: TINY.reg, batch: 16, epochs: 3, lr: 0.05, initStd: 0.5, evalEvery: 0 };
-const negs = fixedNegatives(ds.nUsers, ds.nItems, ds.train, cfg.seed);
-const denseOf = (edges = ds.train, idx?: Int32Array) =>
-  new DenseObjective(denseP(TINY.nUsers, TINY.nItems, edges, TINY.layers), n, d, TINY.nUsers, triplesOf(ds.train, negs, idx), TINY.reg, ds.train.u.length);
-const start = new Float64Array(n * d).map((_, k) => 0.6 * Math.sin(1.7 * k + 0.3));
-// θ̂ optimal (the textbook setting) and θ̂ part-trained (the app's: ∇L_D(θ̂) ≠ 0, so the D run matters).
-const optimal = denseOf().minimise(start, { gdSteps: 500, lr: 2 });
-const partTrained = (() => {
-  const obj = denseOf();
-  const t = Float64Array.from(start);
-  for (let it = 0; it < 60; it++) {
-    const g = obj.gradient(t);
-    for (let k = 0; k < t.length; k++) t[k] -= 2 * g[k];
-  }
-  return t;
-})();
-
+const { ds, d, cfg, denseOf, optimal, partTrained, exactPair } = tinyProblem();
 const partial: ForgetRequest = { kind: 'items', user: ds.train.u[25], items: [ds.train.i[25]] };
 const wholeUser: ForgetRequest = { kind: 'user', user: 2 };
 
@@ -51,19 +30,12 @@ afterAll(() => {
   expect(tf.memory().numTensors).toBe(tensorsAtStart);
 });
 
-const l2 = (a: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, x) => s + x * x, 0));
-const errTo = (a: ArrayLike<number>, b: ArrayLike<number>) => l2(Array.from(a, (x, k) => x - b[k])) / l2(b);
-
 /** Exact float64 Δ_ref = θ_{D_r} − θ_D of the paired proximal problem, on the kept rows. */
 function exactDelta(prep: UnlearnPrep, request: ForgetRequest, mu: number) {
   const req = prepareRequest(prep, request);
-  const anchor = Float64Array.from(prep.theta);
-  const thetaD = exactProximal(denseOf(), anchor, mu);
-  const thetaDr = exactProximal(denseOf(req.split.remaining, req.split.keepIdx), anchor, mu);
-  const removed = new Set(req.split.removedUsers);
-  const delta = thetaDr.map((x, k) => (removed.has(Math.floor(k / d)) ? 0 : x - thetaD[k]));
+  const pair = exactPair(prep.theta, req.split, mu);
   req.dispose();
-  return { delta, thetaD, thetaDr };
+  return pair;
 }
 
 function keptDelta(ref: ProximalReference, removed: Int32Array): Float64Array {
@@ -107,6 +79,28 @@ describe('paired proximal reference', () => {
     expect(again.iterations).toBe(again.runs.Dr.iterations);
     expect(Array.from(again.delta)).toEqual(Array.from(first.delta));
     expect(first.runs.D.curve[0]).toBeCloseTo(l2(prep.gradOld), 4);
+  });
+
+  it('reports stationarity as defined: ‖∇L_D(θ̂)‖ / ‖g‖ and ‖θ_D − θ̂‖ / ‖Δ_ref‖ on the kept rows', async () => {
+    const mu = 1e-2;
+    const drifts: number[] = [];
+    for (const [prep, theta] of [[preps[0], optimal], [preps[1], partTrained]] as const) {
+      const req = prepareRequest(prep, wholeUser);
+      const want = exactDelta(prep, wholeUser, mu);
+      const ref = await proximalReference(prep, req, { ...DEFAULT_REFERENCE, mu, tolRatio: 1e-4 });
+      const kept = (x: ArrayLike<number>) => Array.from(x, (v, k) => (Math.floor(k / d) === wholeUser.user ? 0 : v));
+      const gHat = denseOf().gradient(Float64Array.from(prep.theta));
+      const gDr = denseOf(req.split.remaining, req.split.keepIdx).gradient(Float64Array.from(prep.theta));
+      const signal = l2(kept(gHat.map((x, k) => x - gDr[k])));
+      expect(ref.stationarity.gradOverSignal).toBeCloseTo(l2(kept(gHat)) / signal, 2);
+      const drift = l2(kept(want.thetaD.map((x, k) => x - theta[k]))) / l2(want.delta);
+      expect(Math.abs(ref.stationarity.driftOverResponse - drift)).toBeLessThan(0.01 * drift + 1e-3);
+      drifts.push(ref.stationarity.driftOverResponse);
+      req.dispose();
+    }
+    // At a minimum θ̂ does not drift; part-trained, it drifts further on its own than the deletion moves it.
+    expect(drifts[0]).toBeLessThan(1e-3);
+    expect(drifts[1]).toBeGreaterThan(1);
   });
 
   it("'converged' (μ = 0) reaches the difference of the exact optima from an optimal θ̂", async () => {

@@ -85,6 +85,8 @@ export interface ProximalReference {
   /** Iterations of both runs together (a cached D run counts its own once). */
   iterations: number;
   ms: number;
+  /** How far θ̂ is from a minimum of its own loss, against the deletion's size. */
+  stationarity: Stationarity;
 }
 
 /** F(θ) = L(θ) + (μ/2)‖θ − θ̂‖² and its gradient, on the host. */
@@ -117,7 +119,7 @@ async function solve(
   f: ReturnType<typeof proximalObjective>,
   x0: ArrayLike<number>,
   gradTol: number,
-  opts: ReferenceOptions,
+  opts: Pick<ReferenceOptions, 'memory' | 'maxIter' | 'token'>,
   mu: number,
   onIter: (it: number, gn: number) => void,
 ): Promise<{ r: LbfgsResult; ms: number }> {
@@ -146,21 +148,55 @@ function runOf(r: LbfgsResult, ms: number, cached: boolean, before?: ReferenceRu
   };
 }
 
+/** Settings of the D run alone (proximalPoint): the reference's, with the stop given as a gradient norm. */
+export interface PointOptions extends Pick<ReferenceOptions, 'kind' | 'mu' | 'maxIter' | 'memory' | 'token'> {
+  /** Stop when ‖∇F_D‖ ≤ gradTol (absolute). */
+  gradTol: number;
+  onProgress?: (it: number, gradNorm: number) => void;
+}
+
+/**
+ * θ_D = argmin_θ L_D(θ) + (μ/2)‖θ − θ̂‖² (the reference's D run), cached per model, kind and μ and
+ * continued from where it stopped when a tighter stop is asked for. It depends on the model and μ
+ * only, so the reference and IFRU (re-centred) share it. `run.cached`: nothing was computed here.
+ */
+export async function proximalPoint(prep: UnlearnPrep, opts: PointOptions): Promise<{ x: Float64Array; run: ReferenceRun }> {
+  const mu = opts.kind === 'converged' ? 0 : opts.mu;
+  if (!(mu >= 0) || !Number.isFinite(mu)) throw new Error(`reference: μ must be a finite number ≥ 0, got ${opts.mu}`);
+  const key = `${opts.kind}:${mu}`;
+  const perModel = cache.get(prep) ?? new Map<string, CachedRun>();
+  cache.set(prep, perModel);
+  const cachedD = perModel.get(key);
+  if (cachedD && cachedD.run.gradNorm <= opts.gradTol) return { x: cachedD.x, run: { ...cachedD.run, cached: true } };
+  const fD = proximalObjective(prep, prep.graphOld, prep.all, mu);
+  const { r, ms } = await solve(fD, cachedD?.x ?? prep.theta, opts.gradTol, opts, mu, opts.onProgress ?? (() => {}));
+  const run = runOf(r, ms, false, cachedD?.run);
+  perModel.set(key, { x: r.x, run });
+  return { x: r.x, run };
+}
+
+/**
+ * How far θ̂ is from a minimum of its own loss, in units of the deletion (docs/method.md, "When do
+ * influence functions work?"), on the rows a method may move:
+ *  - gradOverSignal = ‖∇L_D(θ̂; Â)‖ / ‖g‖: the trained model's own gradient against the deletion's;
+ *  - driftOverResponse = ‖θ_D − θ̂‖ / ‖Δ_ref‖: how far the reference's D run moves θ̂ on its own,
+ *    against how far the deletion moves it. An influence step linearised at θ̂ is accurate when
+ *    both are small; re-centring at θ_D (IFRU (re-centred)) removes the drift from the linearisation.
+ */
+export interface Stationarity {
+  gradOverSignal: number;
+  driftOverResponse: number;
+}
+
 export async function proximalReference(prep: UnlearnPrep, req: RequestContext, opts: ReferenceOptions): Promise<ProximalReference> {
   const t0 = performance.now();
   const mu = opts.kind === 'converged' ? 0 : opts.mu;
   if (!(mu >= 0) || !Number.isFinite(mu)) throw new Error(`reference: μ must be a finite number ≥ 0, got ${opts.mu}`);
   const d = prep.cfg.dim;
-  const size = prep.theta.length;
   const gNew = objectiveGradientHost(req.graphNew, prep.theta, d, req.remain, prep.spec, undefined, false).grad;
   const g = subtract(prep.gradOld, gNew);
-  const removed = new Set(req.split.removedUsers);
-  let gg = 0;
-  for (let v = 0; v < size / d; v++) {
-    if (removed.has(v)) continue;
-    for (let c = v * d; c < v * d + d; c++) gg += g[c] * g[c];
-  }
-  const gNorm = Math.sqrt(gg);
+  const kept = keptMask(prep, req);
+  const gNorm = keptNorm(g, kept, d);
   const gradTol = opts.tolRatio * gNorm;
   const progress = (label: string, share: number, offset: number, g0: number) => {
     let best = 0;
@@ -173,26 +209,14 @@ export async function proximalReference(prep: UnlearnPrep, req: RequestContext, 
   };
 
   // The D run, cached per model, kind and μ; continued when a tighter stop is asked for.
-  const key = `${opts.kind}:${mu}`;
-  const perModel = cache.get(prep) ?? new Map<string, CachedRun>();
-  cache.set(prep, perModel);
-  let cachedD = perModel.get(key);
-  let runD: ReferenceRun;
-  if (cachedD && cachedD.run.gradNorm <= gradTol) {
-    runD = { ...cachedD.run, cached: true };
-  } else {
-    const fD = proximalObjective(prep, prep.graphOld, prep.all, mu);
-    const g0 = cachedD?.run.gradNorm ?? norm(prep.gradOld); // ∇F_D(θ̂) = ∇L_D(θ̂)
-    const { r, ms } = await solve(fD, cachedD?.x ?? prep.theta, gradTol, opts, mu, progress('reference on all data', 0.5, 0, g0));
-    runD = runOf(r, ms, false, cachedD?.run);
-    cachedD = { x: r.x, run: runD };
-    perModel.set(key, cachedD);
-  }
+  const g0D = cache.get(prep)?.get(`${opts.kind}:${mu}`)?.run.gradNorm ?? norm(prep.gradOld); // ∇F_D(θ̂) = ∇L_D(θ̂)
+  const pointD = await proximalPoint(prep, { ...opts, gradTol, onProgress: progress('reference on all data', 0.5, 0, g0D) });
+  const runD = pointD.run;
   throwIfCancelled(opts.token);
   const fDr = proximalObjective(prep, req.graphNew, req.remain, mu);
   const { r: rDr, ms: msDr } = await solve(fDr, prep.theta, gradTol, opts, mu, progress('reference without the forgotten data', 0.5, 0.5, norm(gNew)));
   const runDr = runOf(rDr, msDr, false);
-  const thetaD = Float32Array.from(cachedD.x);
+  const thetaD = Float32Array.from(pointD.x);
   const thetaDr = Float32Array.from(rDr.x);
   const delta = subtract(thetaDr, thetaD);
   return {
@@ -208,7 +232,28 @@ export async function proximalReference(prep: UnlearnPrep, req: RequestContext, 
     runs: { D: runD, Dr: runDr },
     iterations: (runD.cached ? 0 : runD.iterations) + runDr.iterations,
     ms: performance.now() - t0,
+    stationarity: {
+      gradOverSignal: keptNorm(prep.gradOld, kept, d) / gNorm,
+      driftOverResponse: keptNorm(subtract(thetaD, prep.theta), kept, d) / keptNorm(delta, kept, d),
+    },
   };
+}
+
+/** 1 for a row a method may move: every node but the users the request removes. */
+export function keptMask(prep: UnlearnPrep, req: RequestContext): Uint8Array {
+  const kept = new Uint8Array(prep.theta.length / prep.cfg.dim).fill(1);
+  for (const u of req.split.removedUsers) kept[u] = 0;
+  return kept;
+}
+
+/** ‖x‖ over the rows with kept[v] = 1. */
+export function keptNorm(x: ArrayLike<number>, kept: Uint8Array, d: number): number {
+  let s = 0;
+  for (let v = 0; v < kept.length; v++) {
+    if (!kept[v]) continue;
+    for (let c = v * d; c < v * d + d; c++) s += x[c] * x[c];
+  }
+  return Math.sqrt(s);
 }
 
 function norm(x: ArrayLike<number>): number {
