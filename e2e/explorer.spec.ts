@@ -55,6 +55,8 @@ test('a teacher shows spillover on the small preset, and the link reproduces it 
   const other = await fresh.newPage();
   await other.goto(url);
   await resultsComplete(other, 150_000);
+  // The table draws in its turn after the results land.
+  await expect(other.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(6);
   const table2 = await other.getByTestId('metrics-table').locator('tbody tr td:nth-child(2)').allTextContents();
   expect(table2).toEqual(table);
   await fresh.close();
@@ -81,7 +83,7 @@ test('exports results as JSON and CSV and a chart as SVG and PNG', async ({ page
   expect(Object.keys(parsed.report.methods)).toEqual(['retrain', 'ifru']);
   const csv = await grab('Export CSV');
   const text = await (await csv.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8'));
-  expect(text.split('\n')[0]).toContain('method,label,ms,speedup,recall20');
+  expect(text.split('\n')[0]).toContain('method,label,status,ms,speedup,recall20');
   expect(text.trim().split('\n')).toHaveLength(3);
   const svg = await grab('SVG', page.getByTestId('fig-hops'));
   expect(svg.suggestedFilename()).toBe('hops.svg');

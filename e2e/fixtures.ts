@@ -37,4 +37,6 @@ export async function openApp(page: Page, query = ''): Promise<void> {
  */
 export async function resultsComplete(page: Page, timeout = 150_000): Promise<void> {
   await expect(page.getByTestId('explorer')).toHaveAttribute('data-status', 'complete', { timeout });
+  // …and every figure has drawn it (figures draw one per task after a landing).
+  await expect(page.locator('html')).toHaveAttribute('data-figures-pending', '0', { timeout });
 }

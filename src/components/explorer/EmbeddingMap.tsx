@@ -23,7 +23,8 @@ export function EmbeddingMap() {
   // The map and the user list arrive when training ends; deferred, their first render is time-sliced
   // (concurrent) instead of one long main-thread task.
   const map = useDeferredValue(useStore((s) => s.map));
-  const result = useStore((s) => s.result);
+  // Deferred: a landing redraws the arrows in a render of their own, after the page's urgent update.
+  const result = useDeferredValue(useStore((s) => s.result));
   const [chosen, setChosen] = useState('ifru');
   const series = result ? (result.arrows.after[chosen] ? chosen : (result.methods.at(-1)?.name ?? chosen)) : chosen;
   const { ref, font } = useMinFont(W);

@@ -61,7 +61,7 @@ function resultRows(result: ExplorerResult, status: string, labels: Record<strin
 }
 
 /** "Copy link" says what happened, on the button and to a screen reader. */
-function CopyLink() {
+function CopyLink({ incomplete }: { incomplete: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
     if (state === 'idle') return;
@@ -82,7 +82,7 @@ function CopyLink() {
         {state === 'copied' ? 'Link copied ✓' : 'Copy link'}
       </button>
       <span role="status" className="copy-status">
-        {state === 'copied' ? 'Link copied: it reproduces this experiment.' : state === 'failed' ? 'Could not copy; the link is in the address bar.' : ''}
+        {state === 'copied' ? `Link copied: it reproduces this experiment.${incomplete}` : state === 'failed' ? 'Could not copy; the link is in the address bar.' : ''}
       </span>
     </>
   );
@@ -177,7 +177,13 @@ export function Explorer() {
           <button type="button" onClick={exportCsv}>
             Export CSV
           </button>
-          <CopyLink />
+          <CopyLink
+            incomplete={
+              report.pending.length === 0
+                ? ''
+                : ` The results here are not complete (${status === 'running' ? 'still running' : 'not run'}: ${report.pending.join(', ')}); the link reruns every method.`
+            }
+          />
         </div>
       </section>
       <div className="figure-grid">

@@ -15,11 +15,18 @@ interface Turn {
 const queue: Turn[] = [];
 let current: Turn | null = null;
 
+/** How many figures still wait for their turn, on the document (for tests and curious users). */
+function mark(): void {
+  if (typeof document !== 'undefined') document.documentElement.dataset.figuresPending = String(queue.length + (current ? 1 : 0));
+}
+
 function pump(): void {
+  mark();
   if (current) return;
   const next = queue.shift();
   if (!next) return;
   current = next;
+  mark();
   setTimeout(() => startTransition(next.run), 0);
 }
 
