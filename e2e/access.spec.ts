@@ -1,6 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { test, expect, openApp, resultsComplete } from './fixtures';
+import { barHeights, column, expectBarsDraw, figureData } from './chartData';
 
 // A short experiment from a link: the small preset, 3 epochs, one user, two methods (trains and forgets on load).
 const LINK = '/#epochs=3&forget=user%3Au39&methods=retrain%2Cifru';
@@ -64,18 +65,33 @@ test('results fit the window at 390, 1024 and 1440 px, and chart text is at leas
     await page.screenshot({ path: `test-results/access-results-${width}.png`, fullPage: true });
   }
   expect(await smallText(page, 12)).toEqual([]);
-  // Every chart is named, and its numbers are a click away as a table.
+  // Every chart is named, and its numbers are a click away as a table: the numbers the bars draw.
+  const tables: Record<string, string[][]> = {};
   for (const id of ['neighbourhood', 'map', 'hops', 'scatter', 'lesson']) {
     const fig = page.getByTestId(`fig-${id}`);
     await expect(fig.getByRole('img').first()).toHaveAccessibleName(/.{20,}/);
     await fig.getByText('Show data').click();
     // The table renders when the details open: a retrying check, not a count taken at once.
     await expect.poll(() => fig.locator('details table tbody tr').count(), { message: id }).toBeGreaterThan(0);
+    tables[id] = (await figureData(fig)).rows;
+  }
+  for (const id of ['hops', 'lesson']) {
+    const series = tables[id][0].slice(1).map((_, s) => column(tables[id], s + 1));
+    expectBarsDraw(await barHeights(page.getByTestId(`fig-${id}`)), series, id);
   }
   // No chart is an unnamed Tab stop (recharts' role="application" surface).
   await expect(page.locator('[role=application]')).toHaveCount(0);
-  // The forgotten-items column is a count out of the forget set.
-  await expect(page.getByTestId('metrics-table').locator('tbody tr').nth(1).locator('td').nth(2)).toHaveText(/^\d+ of \d+$/);
+  // The forgotten-items column counts out of the forget set: all of u39's train interactions, as the
+  // Forget panel gives them (from the data, not from the report).
+  const trainOfU39 = Number(/^(\d+) train interactions$/.exec((await page.getByText(/^\d+ train interactions$/).textContent())!)![1]);
+  expect(trainOfU39).toBeGreaterThan(20);
+  const counts = await page.getByTestId('metrics-table').locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [tr.querySelector('th')?.textContent?.trim() ?? '', tr.querySelectorAll('td')[2]?.textContent ?? '']),
+  );
+  const ofM = counts.filter(([, c]) => c !== '–'); // the noise floor's row has none
+  expect(ofM.map(([row]) => row)).toEqual(expect.arrayContaining(['Original (before)', 'Retrain', 'IFRU']));
+  for (const [row, c] of ofM) expect(/^\d+ of (\d+)$/.exec(c)?.[1], row).toBe(String(trainOfU39));
+  await expect(page.locator('.result-summary')).toContainText(`— ${trainOfU39} interactions`);
   // The training curve's ticks print as they are (0.25 is not "0.3").
   await expect(page.getByTestId('metric-chart').locator('text', { hasText: /^0\.25$/ })).toHaveCount(1);
 

@@ -1,4 +1,9 @@
+import type { Locator } from '@playwright/test';
 import { test, expect, openApp, resultsComplete } from './fixtures';
+import { barHeights, column, expectBarsDraw, figureData } from './chartData';
+
+/** The fill of every node of the neighbourhood graph (the centre user first), in drawing order. */
+const nodeFills = (graph: Locator) => graph.locator('svg g > rect:has(title), svg g > circle:has(title)').evaluateAll((ns) => ns.map((n) => n.getAttribute('fill') ?? ''));
 
 const FIGURES = ['neighbourhood', 'map', 'hops', 'scatter', 'metrics', 'top20', 'lesson'];
 
@@ -19,27 +24,55 @@ test('a teacher shows spillover on the small preset, and the link reproduces it 
   test.info().annotations.push({ type: 'seconds from open to spillover chart', description: seconds.toFixed(1) });
   expect(seconds).toBeLessThan(60);
 
-  // Every chart has data.
+  // Every chart draws its data: values read back, not elements counted.
   for (const id of FIGURES) await expect(page.getByTestId(`fig-${id}`)).toBeVisible();
   const graph = page.getByTestId('fig-neighbourhood');
-  await expect.poll(() => graph.locator('svg rect[fill^="rgb"]').count()).toBeGreaterThan(10);
-  await expect.poll(() => page.getByTestId('fig-map').locator('line[marker-end]').count()).toBeGreaterThan(10);
-  await expect.poll(() => page.getByTestId('fig-hops').locator('.recharts-bar-rectangle').count()).toBeGreaterThanOrEqual(9);
-  // The scatter's points: one path of dots per hop, every hop with points.
-  const dots = (h: number) => page.getByTestId('fig-scatter').locator(`path[data-hop="${h}"]`).getAttribute('d').then((d) => (d?.match(/M/g) ?? []).length);
-  for (const h of [1, 2, 3]) await expect.poll(() => dots(h)).toBeGreaterThan(10);
-  await expect(page.getByTestId('fig-lesson').locator('.recharts-bar-rectangle')).toHaveCount(6);
+  // The graph's nodes take several colours (how far each moved), and every hop moved.
+  await expect.poll(async () => new Set(await nodeFills(graph)).size).toBeGreaterThan(3);
+  for (const r of (await figureData(graph)).rows) expect(Number(r[3]), `graph ${r[0]}: mean movement`).toBeGreaterThan(0);
+  // The map's arrows have length, as its table does.
+  const map = page.getByTestId('fig-map');
+  expect(await map.locator('line[marker-end]').evaluateAll((ls) => ls.filter((l) => l.getAttribute('x1') !== l.getAttribute('x2') || l.getAttribute('y1') !== l.getAttribute('y2')).length)).toBeGreaterThan(10);
+  for (const v of column((await figureData(map)).rows, 2)) expect(v).toBeGreaterThan(0);
+  // Movement per hop: each bar is its table value, every series moved every hop.
+  const hops = page.getByTestId('fig-hops');
+  const hopData = await figureData(hops);
+  const perSeries = hopData.columns.slice(1).map((_, s) => column(hopData.rows, s + 1));
+  expect(perSeries.flat().every((v) => v > 0)).toBe(true);
+  expectBarsDraw(await barHeights(hops), perSeries, 'movement per hop');
+  // The scatter: as many points per hop as its table counts, and its reference means are the hop chart's.
+  const scatter = page.getByTestId('fig-scatter');
+  const scatterRows = (await figureData(scatter)).rows;
+  const dots = (h: number) => scatter.locator(`path[data-hop="${h}"]`).getAttribute('d').then((d) => (d?.match(/M/g) ?? []).length);
+  for (const [h, row] of scatterRows.entries()) {
+    expect(Number(row[1])).toBeGreaterThan(10);
+    expect(await dots(h + 1)).toBe(Number(row[1]));
+    expect(Math.abs(Number(row[2]) / perSeries[0][h] - 1), `hop ${h + 1}: ${row[2]} vs ${perSeries[0][h]}`).toBeLessThan(2e-3);
+  }
+  // Scratch retraining moves every hop more than the deletion does, and its bars say so.
+  const lesson = page.getByTestId('fig-lesson');
+  const lessonRows = (await figureData(lesson)).rows;
+  const [deletion, scratch] = [column(lessonRows, 1), column(lessonRows, 2)];
+  scratch.forEach((v, h) => expect(v, `hop ${h + 1}`).toBeGreaterThan(deletion[h]));
+  expectBarsDraw(await barHeights(lesson), [deletion, scratch], 'scratch lesson');
   await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(6); // original, 4 methods, noise floor
-  // A whole-user deletion: the neighbours' lists before, under the paired reference and the 4 methods.
-  await expect(page.getByTestId('neighbour-lists').locator(':scope > div')).toHaveCount(6);
-  await expect(page.getByTestId('fig-top20').locator('li')).toHaveCount(120);
-  // The spillover toggle recolours the graph.
-  const before = await graph.locator('svg rect[fill^="rgb"]').first().getAttribute('fill');
-  await graph.getByLabel('Colour nodes by').selectOption('if');
-  await graph.getByLabel('Colour nodes by').selectOption('reference');
-  const after = await graph.locator('svg rect[fill^="rgb"]').first().getAttribute('fill');
-  expect(before).not.toBeNull();
-  expect(after).not.toBeNull();
+  // Every row's Recall@20 is a learnt model's (the original reaches 0.7 here; an untrained one 0.1).
+  for (const r of await page.getByTestId('metrics-table').locator('tbody tr td:nth-child(2)').allTextContents()) expect(Number(r)).toBeGreaterThan(0.3);
+  // A whole-user deletion: a neighbour's list before, under the paired reference and the 4 methods,
+  // each 20 distinct items, and the deletion changes them.
+  const lists = await page.getByTestId('neighbour-lists').locator(':scope > div').evaluateAll((ds) => ds.map((d) => [...d.querySelectorAll('li')].map((li) => li.textContent)));
+  expect(lists).toHaveLength(6);
+  for (const l of lists) expect(new Set(l).size).toBe(20);
+  expect(lists.slice(1).some((l) => l.join() !== lists[0].join())).toBe(true);
+  // The series picker recolours the graph: the reference (shown first), IFRU and IF each paint the nodes their own way.
+  const fills: Record<string, string[]> = { reference: await nodeFills(graph) };
+  for (const series of ['ifru', 'if']) {
+    await graph.getByLabel('Colour nodes by').selectOption(series);
+    await expect.poll(() => nodeFills(graph).then((f) => f.join())).not.toBe(Object.values(fills).at(-1)!.join());
+    fills[series] = await nodeFills(graph);
+  }
+  expect(new Set(Object.values(fills).map((f) => f.join())).size).toBe(3);
+  expect(new Set(Object.values(fills).map((f) => f.length))).toEqual(new Set([fills.reference.length]));
 
   await page.screenshot({ path: 'test-results/explorer-full.png', fullPage: true });
   await page.setViewportSize({ width: 1024, height: 768 });
@@ -83,8 +116,11 @@ test('exports results as JSON and CSV and a chart as SVG and PNG', async ({ page
   expect(Object.keys(parsed.report.methods)).toEqual(['retrain', 'ifru']);
   const csv = await grab('Export CSV');
   const text = await (await csv.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8'));
-  expect(text.split('\n')[0]).toContain('method,label,status,ms,speedup,recall20');
-  expect(text.trim().split('\n')).toHaveLength(3);
+  // A row per method, each landed (the results are complete), with the JSON's figures.
+  const [head, ...lines] = text.trim().split('\n').map((l) => l.split(','));
+  expect(head.slice(0, 6)).toEqual(['method', 'label', 'status', 'ms', 'speedup', 'recall20']);
+  const methodRows = lines.filter((l) => l[0] in parsed.report.methods);
+  expect(methodRows.map((l) => [l[0], l[2], Number(l[5])])).toEqual(['retrain', 'ifru'].map((m) => [m, 'landed', parsed.report.methods[m].recall20]));
   const svg = await grab('SVG', page.getByTestId('fig-hops'));
   expect(svg.suggestedFilename()).toBe('hops.svg');
   const png = await grab('PNG', page.getByTestId('fig-hops'));
@@ -106,8 +142,20 @@ test('E2URec on the same charts, and on the transformer recommender', async ({ p
 
   await page.getByLabel('Transformer epochs').fill('2');
   await page.getByTestId('run-transformer').click();
-  await expect(page.getByTestId('transformer-table').locator('tbody tr')).toHaveCount(5, { timeout: 150_000 });
-  await expect(page.getByTestId('transformer-table')).toContainText('E2URec');
+  const transformer = page.getByTestId('transformer-table');
+  await expect(transformer.locator('tbody tr')).toHaveCount(5, { timeout: 150_000 });
+  // The original, then each method: AUC on test (column 1) and on the forget set (column 4), drawn as bars.
+  const rows = await transformer.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
+  expect(rows.map((r) => r[0])).toEqual(['Original', 'Retrain', 'Fine-tune', 'NegGrad', 'E2URec (LoRA)']);
+  const [testAuc, forgetAuc] = [column(rows, 1), column(rows, 4)];
+  for (const v of [...testAuc, ...forgetAuc]) {
+    expect(v).toBeGreaterThan(0);
+    expect(v).toBeLessThan(1);
+  }
+  // The forgetting methods take the forget set's AUC far below the original's (measured 0.15 and 0.10
+  // against 0.69; Retrain 0.60).
+  for (const k of [3, 4]) expect(forgetAuc[k], rows[k][0]).toBeLessThan(forgetAuc[0] - 0.2);
+  expectBarsDraw(await barHeights(page.getByTestId('fig-transformer')), [testAuc, forgetAuc], 'transformer AUC');
   await page.getByTestId('fig-transformer').screenshot({ path: 'test-results/explorer-transformer.png' });
   expect(watched.errors).toEqual([]);
   expect(watched.foreign).toEqual([]);

@@ -16,8 +16,11 @@ test('small preset trains 3 epochs on webgpu, curves and metrics appear, bad upl
   const trainedWithin = (Date.now() - opened) / 1000;
   test.info().annotations.push({ type: 'seconds from open to trained (webgpu, 3 epochs)', description: trainedWithin.toFixed(1) });
 
+  // What 3 epochs reach on the small preset at the page's settings: Recall@20 0.733 on cpu and wasm
+  // (the untrained model 0.115, one epoch 0.688). WebGPU trains the same model, to float32 rounding.
   const recall = Number(await page.getByTestId('recall').textContent());
-  expect(recall).toBeGreaterThan(0);
+  test.info().annotations.push({ type: 'Recall@20 after 3 epochs (webgpu)', description: String(recall) });
+  expect(Math.abs(recall - 0.733)).toBeLessThan(0.02);
   await expect(page.getByTestId('loss-chart').locator('polyline.live-line')).toHaveCount(1);
   await expect(page.getByTestId('loss-chart').locator('circle')).toHaveCount(3);
   await expect(page.getByTestId('metric-chart').locator('polyline.live-line')).toHaveCount(2);

@@ -58,12 +58,18 @@ describe('cli', () => {
       expect(out.reference.mu).toBe(reference === 'proximal' ? out.settings.damping : 0);
       expect(out.reference.gradRatio).toBeLessThanOrEqual(reference === 'proximal' ? 0.01 : 1e-4);
       for (const k of ['iterations', 'ms']) expect(Number.isFinite(out.reference[k])).toBe(true);
-      for (const b of ['graphOnly', 'random', 'scaledGradient']) expect(Number.isFinite(out.reference.baselines[b].fidelity.paramRelErr)).toBe(true);
-      for (const m of ['if', 'ifru']) {
-        const f = out[m].fidelity;
-        for (const k of ['paramRelErr', 'paramCos', 'scoreRelErr']) expect(Number.isFinite(f[k])).toBe(true);
-        expect(f.perHop).toHaveLength(3);
-      }
+      // No update scores 1, random directions ≈ √2 (the reference's row norms), and IFRU less than both
+      // and than IF-direct, in error and in angle (3 epochs at lr 1e-3: far from a minimum, so both stay
+      // near 1 — measured IFRU 0.982 / 0.992, IF 0.989 / 0.995, random 1.45 / 1.47).
+      const base = out.reference.baselines;
+      expect(base.graphOnly.fidelity.paramRelErr).toBe(1);
+      expect(base.random.fidelity.paramRelErr).toBeGreaterThan(1.2);
+      expect(base.random.fidelity.paramRelErr).toBeLessThan(1.6);
+      expect(base.scaledGradient.fidelity.paramRelErr).toBeLessThan(1);
+      expect(out.ifru.fidelity.paramRelErr).toBeLessThan(1);
+      expect(out.ifru.fidelity.paramRelErr).toBeLessThan(out.if.fidelity.paramRelErr);
+      expect(out.ifru.fidelity.paramCos).toBeGreaterThan(out.if.fidelity.paramCos);
+      for (const m of ['if', 'ifru']) expect(out[m].fidelity.perHop).toHaveLength(3);
     }
   }, 60_000);
 

@@ -40,7 +40,7 @@ export function FidelityChart({ result }: { result: ExplorerResult }) {
   const f = best && result.report.methods[best.name].fidelity;
   const sg = ref.baselines.scaledGradient.fidelity.paramRelErr;
   const look = f
-    ? `0 is the reference's own update; no update scores 1 and random directions about √2. Closest here: ${best.label}, relative error ${fmt(f.paramRelErr, 2)} (cosine ${fmt(f.paramCos, 2)}); ` +
+    ? `0 is the reference's own update; no update scores 1, and random directions with the reference's row norms ${fmt(ref.baselines.random.fidelity.paramRelErr, 2)} (√2 expected). Closest here: ${best.label}, relative error ${fmt(f.paramRelErr, 2)} (cosine ${fmt(f.paramCos, 2)}); ` +
       (f.paramRelErr < sg
         ? `better than the oracle-scaled gradient (${fmt(sg, 2)}), so the Hessian adds more than a step size.`
         : `no better than the oracle-scaled gradient (${fmt(sg, 2)}): at this μ the update is essentially a scaled gradient.`)

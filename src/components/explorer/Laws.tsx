@@ -283,7 +283,8 @@ export function Laws({ result }: { result: ExplorerResult }) {
       <h2 id="laws-h">When do influence functions work?</h2>
       <p className="muted">
         An influence update is one step from the trained model, read against the proximal reference. It follows the deletion closely when the horizon μ is short, when the model is near a
-        minimum of its own loss, and when the deletion is small against the graph. Each figure measures one of these laws for this request.
+        minimum of its own loss, and when the deletion is small against the graph. Each figure measures one of these laws for this request. The dashed lines are the
+        baselines, each against its own point's reference: no update (1), random directions with the reference's row norms (√2 expected) and the oracle-scaled gradient.
       </p>
       <div className="laws-grid">
         <HorizonLesson defaultMu={result.report.reference?.mu ?? (result.report.settings.damping as number)} />

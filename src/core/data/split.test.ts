@@ -27,12 +27,23 @@ describe('splitPerUser', () => {
     const tr = new Int32Array(200), te = new Int32Array(200);
     for (const u of s.train.u) tr[u]++;
     for (const u of s.test.u) te[u]++;
-    for (let u = 0; u < 200; u++) {
-      const d = tr[u] + te[u];
-      expect(tr[u]).toBeGreaterThanOrEqual(1);
-      expect(te[u]).toBe(d < 2 ? 0 : Math.min(d - 1, Math.round(0.2 * d)));
-    }
+    for (let u = 0; u < 200; u++) expect(tr[u]).toBeGreaterThanOrEqual(1);
     expect(Math.abs(s.test.u.length / edges.u.length - 0.2)).toBeLessThan(0.02);
+  });
+
+  it('holds out, per user of d interactions, the counts tabulated by hand', () => {
+    // d × 0.2 rounded, one always kept for train: 0.2 → 0, 0.4 → 0, 0.6 → 1, … 1.2 → 1, 1.6 → 2, 2.6 → 3.
+    const table: [d: number, test: number][] = [[1, 0], [2, 0], [3, 1], [4, 1], [5, 1], [6, 1], [8, 2], [13, 3], [40, 8]];
+    const u: number[] = [], i: number[] = [];
+    table.forEach(([d], user) => {
+      for (let k = 0; k < d; k++) u.push(user), i.push(k);
+    });
+    const s = splitPerUser({ u: Int32Array.from(u), i: Int32Array.from(i) }, table.length, { seed: 4 });
+    const held = table.map((_, user) => s.test.u.filter((x) => x === user).length);
+    expect(held).toEqual(table.map(([, t]) => t));
+    // At 0.9 the rule that one interaction stays in train decides: 2 → 1, 3 → 2, … 6 → 5, 13 → 12; 40 → 36.
+    const most = splitPerUser({ u: Int32Array.from(u), i: Int32Array.from(i) }, table.length, { seed: 4, testFraction: 0.9 });
+    expect(table.map((_, user) => most.test.u.filter((x) => x === user).length)).toEqual([0, 1, 2, 3, 4, 5, 7, 12, 36]);
   });
 
   it('is deterministic by seed and changes with it', () => {

@@ -36,6 +36,8 @@ describe('horizon: fidelity against μ', () => {
       expect(Object.keys(p.fidelity).sort()).toEqual([...HORIZON_METHODS, ...HORIZON_BASELINES].sort());
       expect(p.stationarity.gradOverSignal).toBeGreaterThan(0);
       expect(p.fidelity.graphOnly.paramRelErr).toBe(1);
+      // Random directions with this point's reference's row norms: ≈ √2 at every μ (measured 1.39–1.48).
+      expect(Math.abs(p.fidelity.random.paramRelErr - Math.SQRT2), `μ ${p.mu}`).toBeLessThan(0.15);
     }
     // The point at μ = 1e-3 is what a direct computation at that μ gives.
     const ref = await proximalReference(prep, req, { ...DEFAULT_REFERENCE, mu: 1e-3 });

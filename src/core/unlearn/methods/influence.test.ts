@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { propagateCpu } from '../../lightgcn';
 import { DEFAULT_LIGHTGCN, type LightGCNConfig } from '../../types';
 import { prepareRequest, prepareUnlearning, type UnlearnContext, type UnlearnOptions, type UnlearnPrep } from '../context';
-import { DAMPING_PER_MEAN_DIAGONAL, directInfluence, hessianOperator, influenceRows, influenceUnlearn, resolveDamping, spilloverInfluence, unlearningGradient } from './influence';
+import { DAMPING_PER_MEAN_DIAGONAL, type InfluenceDevice, directInfluence, hessianOperator, influenceRows, influenceUnlearn, resolveDamping, spilloverInfluence, unlearningGradient } from './influence';
 import { solveHvp } from '../hessian/cg';
 import { movementNeighbourhood } from '../measure/metrics';
 import { trainLightGCN } from '../../train';
@@ -20,7 +20,8 @@ import { objectiveGradientHost } from '../objective/hostObjective';
 import { fixedNegatives, triplesOf } from '../objective/objective';
 import { DEFAULT_REFERENCE, proximalReference } from '../reference/proximal';
 import { fidelity, fidelityProbe } from '../measure/fidelity';
-import { DEFAULT_UNLEARN_OPTIONS, runUnlearning } from '../run';
+import { DEFAULT_UNLEARN_OPTIONS, runUnlearning, type UnlearnReport } from '../run';
+import { methodByName } from '../registry';
 import { DenseObjective, TINY, denseP, relErr, scoreMatrix, solveDense, tinyDataset } from '../tiny.fixture';
 import type { ForgetRequest } from '../../common/request';
 
@@ -191,6 +192,30 @@ describe('IF and IFRU against exact answers', () => {
 
 });
 
+describe('the shipped CG stop: a relative residual of 5 % of ‖g‖, at most 5 products', () => {
+  it('stops at the first iterate under 5 % (whole user: 4 products) and otherwise at the cap (one edge: 5)', async () => {
+    expect(DEFAULT_UNLEARN_OPTIONS).toMatchObject({ cgTol: 0.05, cgIters: 5 });
+    const ifru = methodByName('ifru');
+    const solve = async (request: ForgetRequest, options = DEFAULT_UNLEARN_OPTIONS, device?: InfluenceDevice) => {
+      const ctx = context(request, options);
+      const r = device ? await influenceUnlearn(ctx, { spillover: true, pruned: false }, device) : await ifru.run(ctx);
+      ctx.done();
+      return r;
+    };
+    const early = await solve({ kind: 'user', user });
+    expect(early.cgIters).toBe(4);
+    expect(early.cgResidual).toBeLessThanOrEqual(0.05);
+    // One product fewer is still above 5 %: the stop is the tolerance's, not the cap's.
+    expect((await solve({ kind: 'user', user }, { ...DEFAULT_UNLEARN_OPTIONS, cgIters: 3 })).cgResidual).toBeGreaterThan(0.05);
+    // The tensor path (WebGPU's) stops at the same iterate.
+    expect((await solve({ kind: 'user', user }, DEFAULT_UNLEARN_OPTIONS, 'tensors')).cgIters).toBe(4);
+    const capped = await solve(partial);
+    expect(capped.cgIters).toBe(5);
+    expect(capped.hvps).toBe(5);
+    expect(capped.cgResidual).toBeGreaterThan(0.05);
+  });
+});
+
 describe('whole-user deletion', () => {
   it('resets the user row, touches no removed row, and yields finite, bounded values', async () => {
     for (const hessian of ['exact', 'fast'] as const) {
@@ -284,6 +309,18 @@ describe('negative curvature along the unlearning gradient', () => {
   });
 });
 
+/** No update scores 1, random directions more (above `randomAbove`, and never the D run's drift or a
+ *  method's norms: within √2 ± 0.2 unless told), and IFRU less than both and than IF-direct. */
+function expectFidelityOrder(report: UnlearnReport, ifru: number, ifDirect: number, randomAbove = 1.2) {
+  const b = report.reference!.baselines;
+  expect(b.graphOnly.fidelity.paramRelErr).toBe(1);
+  expect(b.random.fidelity.paramRelErr).toBeGreaterThan(randomAbove);
+  expect(b.random.fidelity.paramRelErr).toBeLessThan(1.6);
+  expect(ifru).toBeLessThan(1);
+  expect(ifru).toBeLessThan(ifDirect);
+  expect(ifDirect).toBeLessThan(b.random.fidelity.paramRelErr);
+}
+
 describe('runUnlearning', () => {
   it('runs every method, the reference and the noise floor, reports finite numbers, leaks no tensor', async () => {
     const tensors = tf.memory().numTensors;
@@ -300,17 +337,25 @@ describe('runUnlearning', () => {
       expect(m.movementPerHop).toHaveLength(TINY.layers);
     }
     expect(report.methods.retrain.speedup).toBe(1);
+    // Fidelity reads against the baselines: no update 1, random directions ≈ √2, and IFRU closer to the
+    // reference than both and than IF-direct (measured here: IFRU 0.20, IF 0.61, random 1.39).
+    const fid = (name: string) => report.methods[name].fidelity.paramRelErr;
+    expectFidelityOrder(report, fid('ifru'), fid('if'));
+    expect(fid('ifru')).toBeLessThan(report.reference!.baselines.scaledGradient.fidelity.paramRelErr);
     // First requests pay the per-model cache where the method reads it; epochs in units of the
     // original training's epoch (unknown here: Retrain's own epochs stand in, and the report says so).
     expect(report.epochMsSource).toBe('retrain');
-    expect(report.epochMs).toBeCloseTo(report.methods.retrain.ms / cfg.epochs, 6);
+    expect(report.methods.retrain.epochEquivalents).toBeCloseTo(cfg.epochs, 9); // Retrain costs its own epochs
     for (const [name, m] of Object.entries(report.methods)) {
       const charged = ['if', 'ifru', 'ifru-pruned'].includes(name) ? report.prepMs : 0;
-      expect(m.firstRequestMs).toBeCloseTo(m.ms + charged, 6);
-      expect(m.speedupFirst).toBeCloseTo(report.methods.retrain.ms / m.firstRequestMs, 6);
-      expect(m.epochEquivalents).toBeCloseTo(m.ms / report.epochMs, 6);
-      expect(m.epochEquivalentsFirst).toBeCloseTo(m.firstRequestMs / report.epochMs, 6);
+      expect(m.firstRequestMs - m.ms).toBeCloseTo(charged, 6);
+      // Every time figure is one measured time over another: Retrain's ms, the original's epoch.
+      expect(m.speedupFirst * m.firstRequestMs).toBeCloseTo(report.methods.retrain.ms, 6);
+      expect(m.speedup * m.ms).toBeCloseTo(report.methods.retrain.ms, 6);
+      expect(m.epochEquivalents / m.epochEquivalentsFirst).toBeCloseTo(m.ms / m.firstRequestMs, 9);
+      expect(m.epochEquivalents / report.methods.retrain.epochEquivalents).toBeCloseTo(m.ms / report.methods.retrain.ms, 9);
     }
+    expect(report.prepMs).toBeGreaterThan(0);
     expect(report.methods.ifru.speedupFirst).toBeLessThan(report.methods.ifru.speedup);
     expect(report.removedUsers).toBe(1);
     expect(report.reference?.movementPerHop).toHaveLength(TINY.layers);
@@ -332,9 +377,12 @@ describe('runUnlearning', () => {
     });
     expect(report.forgotten).toBe(Math.round(0.2 * ds.train.u.length));
     for (const m of Object.values(report.methods)) {
-      expect(Number.isFinite(m.recall20) && Number.isFinite(m.fidelity.paramRelErr)).toBe(true);
+      expect(Number.isFinite(m.recall20)).toBe(true);
       expect(Number.isNaN(m.speedup)).toBe(true); // no Retrain in this run
     }
+    // Measured here: IFRU 0.27, IF 0.51, random 1.09 (d = 4 and a few rows carry the change: a random
+    // direction's cosine with it spreads widely, √2 is its expectation).
+    expectFidelityOrder(report, report.methods.ifru.fidelity.paramRelErr, report.methods.if.fidelity.paramRelErr, 1);
     expect(detail.nodes.length).toBeGreaterThan(0);
   });
 
