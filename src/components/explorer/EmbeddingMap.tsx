@@ -5,6 +5,7 @@ import { formatForget, parseForget } from '../../forgetSpec';
 import { median } from '../../core/common/stats';
 import { useMinFont } from '../useMinFont';
 import { Figure } from './Figure';
+import { useChartText } from './chartStyle';
 
 const W = 560;
 const H = 420;
@@ -27,7 +28,7 @@ export function EmbeddingMap() {
   const result = useDeferredValue(useStore((s) => s.result));
   const [chosen, setChosen] = useState('ifru');
   const series = result ? (result.arrows.after[chosen] ? chosen : (result.methods.at(-1)?.name ?? chosen)) : chosen;
-  const { ref, font } = useMinFont(W);
+  const { ref, font } = useMinFont(W, useChartText().minPx);
   const forget = useStore((s) => s.experiment.forget);
   const users = useDeferredValue(useStore((s) => s.users));
   const setForget = useStore((s) => s.setForget);

@@ -1,27 +1,14 @@
-import { memo, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useStore } from '../../store';
 import { download, toCsv } from '../../viz/export';
 import { fmt } from '../../viz/stats';
 import { headlineLine, type HeadlineContext } from '../../viz/captions';
-import { FidelityChart } from './FidelityCharts';
-import { Laws, StationarityNote } from './Laws';
+import { StationarityNote } from './Laws';
 import { Term } from '../Term';
-import { NeighbourhoodGraph } from './NeighbourhoodGraph';
-import { HopChart, MetricsChart, MovementScatter, ScratchLesson, TopLists } from './charts';
-import { TransformerPanel } from './TransformerPanel';
+import { seriesOptions } from './NeighbourhoodGraph';
+import { ResultFigures } from './ResultFigures';
 import type { ExplorerResult } from '../../../workers/protocol';
 import { PendingRows, ResultStatus } from './ResultStatus';
-import { Staged } from './Staged';
-
-// Memoised: a figure re-renders only when its own inputs change (Staged hands each its turn).
-const Graph = memo(NeighbourhoodGraph);
-const Fidelity = memo(FidelityChart);
-const Hops = memo(HopChart);
-const Scatter = memo(MovementScatter);
-const Metrics = memo(MetricsChart);
-const Tops = memo(TopLists);
-const LawsM = memo(Laws);
-const Scratch = memo(ScratchLesson);
 
 /** One CSV row per method: the landed ones with their figures, the others with their status only. */
 function resultRows(result: ExplorerResult, status: string, labels: Record<string, string>) {
@@ -105,7 +92,8 @@ export function Explorer() {
   }, [result]);
 
   if (!map || !result) return null;
-  const colourSeries = series === 'reference' || result.movement[series] ? series : result.reference ? 'reference' : (result.methods[0]?.name ?? series);
+  const colourOptions = seriesOptions(result);
+  const colourSeries = colourOptions.some((o) => o.name === series) ? series : (colourOptions[0]?.name ?? 'reference');
   const { report } = result;
   const base = report.reference?.baselines;
   const ctx: HeadlineContext = {
@@ -186,18 +174,7 @@ export function Explorer() {
           />
         </div>
       </section>
-      <div className="figure-grid">
-        {/* Each figure draws in a task of its own (Staged), top to bottom, when a result lands. */}
-        <Staged value={result}>{(r) => <Graph result={r} series={colourSeries} onSeries={setSeries} />}</Staged>
-        <Staged value={result}>{(r) => <Fidelity result={r} />}</Staged>
-        <Staged value={result}>{(r) => <Hops result={r} />}</Staged>
-        <Staged value={result}>{(r) => <Scatter result={r} />}</Staged>
-        <Staged value={result}>{(r) => <Metrics result={r} />}</Staged>
-        <Staged value={result}>{(r) => <Tops result={r} />}</Staged>
-        <Staged value={result}>{(r) => <Scratch result={r} />}</Staged>
-        <TransformerPanel />
-      </div>
-      <Staged value={result}>{(r) => <LawsM result={r} />}</Staged>
+      <ResultFigures result={result} series={colourSeries} onSeries={setSeries} />
     </div>
   );
 }

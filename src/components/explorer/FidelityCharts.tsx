@@ -14,7 +14,7 @@ import type { ExplorerResult } from '../../../workers/protocol';
 import { PALETTE } from '../../palette';
 import { fmt } from '../../viz/stats';
 import { TableScroll } from '../DataTable';
-import { legendStyle, legendText, tick } from './chartStyle';
+import { legendText, useChartText } from './chartStyle';
 import { ChartImage, Figure } from './Figure';
 
 /** The baselines every method's fidelity is read against (fidelity.ts). */
@@ -28,6 +28,7 @@ export const num = (v: unknown) => (typeof v === 'number' ? fmt(v, 3) : String(v
 
 /** Per method and baseline: parameter and score relative error against the proximal reference. */
 export function FidelityChart({ result }: { result: ExplorerResult }) {
+  const text = useChartText();
   const ref = result.report.reference;
   if (!ref) return null;
   const rows = [
@@ -51,11 +52,11 @@ export function FidelityChart({ result }: { result: ExplorerResult }) {
       <ResponsiveContainer width="100%" height={280}>
         <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 4 }} accessibilityLayer={false}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="short" interval={0} tick={tick} />
-          <YAxis width={52} domain={[0, (max: number) => Math.min(3, Math.max(1.2, max))]} allowDataOverflow tickFormatter={(v: number) => fmt(v, 2)} tick={tick} />
+          <XAxis dataKey="short" interval={0} tick={text.tick} />
+          <YAxis width={52 * text.scale} domain={[0, (max: number) => Math.min(3, Math.max(1.2, max))]} allowDataOverflow tickFormatter={(v: number) => fmt(v, 2)} tick={text.tick} />
           <Tooltip formatter={num} />
-          <Legend wrapperStyle={legendStyle} formatter={legendText} />
-          <ReferenceLine y={1} stroke="#999" strokeDasharray="4 4" label={{ value: 'no update', position: 'insideTopRight', style: { fontSize: 13, fill: '#333' } }} />
+          <Legend wrapperStyle={text.legendStyle} formatter={legendText} />
+          <ReferenceLine y={1} stroke="#999" strokeDasharray="4 4" label={{ value: 'no update', position: 'insideTopRight', style: { fontSize: text.font, fill: '#333' } }} />
           <Bar dataKey="paramRelErr" name="parameter relative error" fill={PALETTE.blue} isAnimationActive={false}>
             {rows.map((r) => (
               <Cell key={r.key} fill={r.colour} />

@@ -22,12 +22,12 @@ import { niceTicks } from '../../viz/ticks';
 import { enteredCaption, forgottenCaption, paidCache, type SeriesList } from '../../viz/captions';
 import { TableScroll } from '../DataTable';
 import { Term } from '../Term';
-import { AXIS_FONT, legendStyle, legendText, tick, yTitle } from './chartStyle';
+import { legendText, useChartText, useClassMode } from './chartStyle';
 import { ChartImage, Figure } from './Figure';
 
 /** One colour per series everywhere: the proximal reference is black, scratch retrain grey; each method
  *  brings its own colour. */
-const SERIES_COLOURS: Record<string, string> = { reference: '#000000', scratch: PALETTE.grey };
+const SERIES_COLOURS: Record<string, string> = { reference: '#000000', scratch: PALETTE.grey, graphOnly: PALETTE.grey };
 const colour = (result: ExplorerResult, name: string) =>
   SERIES_COLOURS[name] ?? result.methods.find((m) => m.name === name)?.colour ?? PALETTE.orange;
 const num = (v: unknown) => (typeof v === 'number' ? fmt(v, 4) : String(v));
@@ -37,33 +37,41 @@ function labelOf(result: ExplorerResult, name: string): string {
   return result.methods.find((m) => m.name === name)?.label ?? name;
 }
 
-/** c. Mean movement per hop, grouped by method, the proximal reference beside them. */
+/** c. Mean movement per hop, grouped by method, the proximal reference beside them, and what no update
+ *  at all gets from the graph change (θ̂ unchanged, propagated over Â'). */
 export function HopChart({ result }: { result: ExplorerResult }) {
+  const text = useChartText();
   const ref = result.report.reference;
-  const series = [...(ref ? ['reference'] : []), ...result.methods.map((m) => m.name).filter((m) => m !== 'retrain')];
+  const graphOnly = ref?.baselines.graphOnly.fidelity.perHop;
+  const series = [...(ref ? ['reference'] : []), ...(graphOnly?.length ? ['graphOnly'] : []), ...result.methods.map((m) => m.name).filter((m) => m !== 'retrain')];
   const hops = (ref?.movementPerHop ?? Object.values(result.report.methods)[0]?.movementPerHop ?? []).length;
   const rows = Array.from({ length: hops }, (_, h) => {
     const row: Record<string, number | string> = { hop: `hop ${h + 1}` };
     if (ref) row.reference = ref.movementPerHop[h];
+    if (graphOnly?.length) row.graphOnly = graphOnly[h];
     for (const m of result.methods) if (m.name !== 'retrain') row[m.name] = result.report.methods[m.name].movementPerHop[h];
     return row;
   });
-  const name = (s: string) => (s === 'reference' ? 'Proximal reference' : labelOf(result, s));
+  const name = (s: string) => (s === 'reference' ? 'Proximal reference' : s === 'graphOnly' ? 'No update (graph only)' : labelOf(result, s));
+  const free =
+    ref && graphOnly?.length && hops >= 2
+      ? ` The grey bar is what every method gets for free from the graph change: with no update at all, hop 1 moves ${fmt(graphOnly[0], 4)} (the reference: ${fmt(ref.movementPerHop[0], 4)}) and hop 2 ${fmt(graphOnly[1], 4)} (the reference: ${fmt(ref.movementPerHop[1], 4)}); a method earns only what it adds to that.`
+      : '';
   return (
     <Figure
       id="hops"
       title="Movement per hop"
-      look="Bars as tall as the black reference bar mean the method moves the neighbourhood as much as the proximal reference (retraining within the trust region μ); the effect fades with distance. Height alone is weak evidence: read it with the fidelity figure."
+      look={`Bars as tall as the black reference bar mean the method moves the neighbourhood as much as the proximal reference; the effect fades with distance.${free} Height alone is weak evidence: read it with the fidelity figure.`}
       data={{ columns: ['hop', ...series.map(name)], rows: rows.map((r) => [r.hop, ...series.map((s) => r[s])]) }}
     >
       <ChartImage label={`Bar chart: mean embedding movement at hops 1 to ${hops} for ${series.map(name).join(', ')}`}>
-        <ResponsiveContainer width="100%" height={280}>
+        <ResponsiveContainer width="100%" height={280 * text.scale}>
           <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 4 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="hop" tick={tick} />
-            <YAxis tickFormatter={(v: number) => fmt(v, 3)} width={76} tick={tick} label={yTitle('mean ‖Δe‖')} />
+            <XAxis dataKey="hop" tick={text.tick} />
+            <YAxis tickFormatter={(v: number) => fmt(v, 3)} width={76 * text.scale} tick={text.tick} label={text.yTitle('mean ‖Δe‖')} />
             <Tooltip formatter={num} />
-            <Legend wrapperStyle={legendStyle} formatter={legendText} />
+            <Legend wrapperStyle={text.legendStyle} formatter={legendText} />
             {series.map((s) => (
               <Bar key={s} dataKey={s} name={name(s)} fill={colour(result, s)} isAnimationActive={false} />
             ))}
@@ -98,6 +106,7 @@ function PointCloud({ points }: { points: { x: number; y: number }[][] }) {
 
 /** d. Per-node movement of a method against the proximal reference. */
 export function MovementScatter({ result }: { result: ExplorerResult }) {
+  const text = useChartText();
   const candidates = result.methods.map((m) => m.name).filter((m) => m !== 'retrain' && result.movement[m]);
   const [method, setMethod] = useState(candidates.includes('ifru') ? 'ifru' : candidates[0]);
   const points = useMemo(() => {
@@ -157,13 +166,13 @@ export function MovementScatter({ result }: { result: ExplorerResult }) {
               domain={[0, axisMax]}
               ticks={ticks}
               tickFormatter={tickText}
-              tick={tick}
-              height={46}
-              label={{ value: 'proximal reference ‖Δe‖', position: 'insideBottom', offset: 0, style: { fontSize: AXIS_FONT, fill: '#333' } }}
+              tick={text.tick}
+              height={46 * text.scale}
+              label={{ value: 'proximal reference ‖Δe‖', position: 'insideBottom', offset: 0, style: { fontSize: text.font, fill: '#333' } }}
             />
-            <YAxis type="number" dataKey="y" name={method} domain={[0, axisMax]} ticks={ticks} tickFormatter={tickText} width={76} tick={tick} label={yTitle(`${labelOf(result, method)} ‖Δe‖`)} />
+            <YAxis type="number" dataKey="y" name={method} domain={[0, axisMax]} ticks={ticks} tickFormatter={tickText} width={76 * text.scale} tick={text.tick} label={text.yTitle(`${labelOf(result, method)} ‖Δe‖`)} />
             <ReferenceLine segment={[{ x: 0, y: 0 }, { x: axisMax, y: axisMax }]} stroke="#999" strokeDasharray="4 4" />
-            <Legend verticalAlign="top" height={28} wrapperStyle={legendStyle} formatter={legendText} />
+            <Legend verticalAlign="top" height={28} wrapperStyle={text.legendStyle} formatter={legendText} />
             {/* The series carry the legend and the axes' extent (two corner points); the points themselves are the PointCloud. */}
             {[1, 2, 3].map((h) => (
               <Scatter key={h} name={`hop ${h}`} data={h === 1 ? corners : []} shape={() => <g />} fill={HOP_COLOURS[h - 1]} isAnimationActive={false} />
@@ -178,6 +187,7 @@ export function MovementScatter({ result }: { result: ExplorerResult }) {
 
 /** e. Utility, completeness and cost per method, with the noise floor marked. */
 export function MetricsChart({ result }: { result: ExplorerResult }) {
+  const text = useChartText();
   const { report } = result;
   const noise = report.reference?.noiseFloor;
   const rows = result.methods.map((m) => ({ ...report.methods[m.name], name: m.name, label: m.label }));
@@ -214,10 +224,10 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
           <ResponsiveContainer width="100%" height={250}>
             <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 4 }} accessibilityLayer={false}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" interval={0} tick={tick} />
-              <YAxis domain={[0, 'auto']} tickFormatter={(v: number) => fmt(v, 2)} width={48} tick={tick} />
+              <XAxis dataKey="label" interval={0} tick={text.tick} />
+              <YAxis domain={[0, 'auto']} tickFormatter={(v: number) => fmt(v, 2)} width={48 * text.scale} tick={text.tick} />
               <Tooltip formatter={num} />
-              <Legend wrapperStyle={legendStyle} content={utilityLegend} />
+              <Legend wrapperStyle={text.legendStyle} content={utilityLegend} />
               <Bar dataKey="recall20" name="Recall@20" fill={PALETTE.blue} isAnimationActive={false} />
               <Bar dataKey="ndcg20" name="NDCG@20" fill={PALETTE.orange} isAnimationActive={false} />
               {noise && <ReferenceLine y={noise.recall20} stroke="#000" strokeDasharray="5 4" />}
@@ -228,10 +238,10 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
           <ResponsiveContainer width="100%" height={250}>
             <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 4 }} accessibilityLayer={false}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" interval={0} tick={tick} />
-              <YAxis scale="log" domain={timeDomain} allowDataOverflow tickFormatter={(v: number) => fmtMs(v)} width={64} tick={tick} />
+              <XAxis dataKey="label" interval={0} tick={text.tick} />
+              <YAxis scale="log" domain={timeDomain} allowDataOverflow tickFormatter={(v: number) => fmtMs(v)} width={64 * text.scale} tick={text.tick} />
               <Tooltip formatter={(v) => (typeof v === 'number' ? fmtMs(v) : String(v))} />
-              <Legend wrapperStyle={legendStyle} formatter={legendText} />
+              <Legend wrapperStyle={text.legendStyle} formatter={legendText} />
               <Bar dataKey="ms" name="time (log scale)" fill={PALETTE.grey} isAnimationActive={false}>
                 {rows.map((r) => (
                   <Cell key={r.name} fill={colour(result, r.name)} />
@@ -339,6 +349,7 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
 
 /** g. Why per-node movement is not compared with scratch retraining. */
 export function ScratchLesson({ result }: { result: ExplorerResult }) {
+  const text = useChartText();
   const ref = result.report.reference;
   const noise = ref?.noiseFloor;
   if (!ref || !noise) return null;
@@ -355,10 +366,10 @@ export function ScratchLesson({ result }: { result: ExplorerResult }) {
         <ResponsiveContainer width="100%" height={260}>
           <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 4 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="hop" tick={tick} />
-            <YAxis tickFormatter={(v: number) => fmt(v, 2)} width={70} tick={tick} label={yTitle('mean ‖Δe‖')} />
+            <XAxis dataKey="hop" tick={text.tick} />
+            <YAxis tickFormatter={(v: number) => fmt(v, 2)} width={70 * text.scale} tick={text.tick} label={text.yTitle('mean ‖Δe‖')} />
             <Tooltip formatter={num} />
-            <Legend wrapperStyle={legendStyle} formatter={legendText} />
+            <Legend wrapperStyle={text.legendStyle} formatter={legendText} />
             <Bar dataKey="deletion" name="the deletion (proximal reference)" fill="#000" isAnimationActive={false} />
             <Bar dataKey="scratch" name="scratch retrain, another seed" fill={PALETTE.grey} isAnimationActive={false} />
           </BarChart>
@@ -396,6 +407,7 @@ export function TopLists({ result }: { result: ExplorerResult }) {
 }
 
 function NeighbourLists({ result }: { result: ExplorerResult }) {
+  const classMode = useClassMode();
   const neighbours = result.neighbours ?? [];
   const [pick, setPick] = useState(0);
   const n = neighbours[Math.min(pick, neighbours.length - 1)];
@@ -428,6 +440,31 @@ function NeighbourLists({ result }: { result: ExplorerResult }) {
       }
       wide
     >
+      {classMode ? (
+        // Class mode: only what changed — the items that entered this neighbour's top-20, at their rank.
+        <div className="top-changes" data-testid="neighbour-changes">
+          {series.map((s) => {
+            const entered = s.top.map((it, k) => ({ it, rank: k + 1 })).filter((_, k) => s.entered[k]);
+            return (
+              <div key={s.label}>
+                <h4>{s.label}</h4>
+                {entered.length ? (
+                  <ul>
+                    {entered.map((e) => (
+                      <li key={e.it}>
+                        <span aria-hidden="true">+ </span>
+                        {e.it} <span className="muted">at rank {e.rank}</span>
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  <p className="muted">no item entered</p>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      ) : (
       <div className="top-lists" data-testid="neighbour-lists">
         <div>
           <h4>{n.user} before</h4>
@@ -452,6 +489,7 @@ function NeighbourLists({ result }: { result: ExplorerResult }) {
           </div>
         ))}
       </div>
+      )}
     </Figure>
   );
 }
