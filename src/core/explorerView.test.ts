@@ -1,7 +1,8 @@
 /**
  * The explorer's view of a forget request, end to end through the Session on a small seeded problem:
- * the picture's per-hop totals agree with the metrics' neighbourhood and "IFRU − IF (direct)" is the
- * difference of the two models.
+ * the picture's per-hop totals agree with the metrics' neighbourhood, "IFRU − IF (direct)" is the
+ * difference of the two models, the proximal reference gets a row scored as the methods are, and the
+ * original model is scored both as the training scored it and as the methods are.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Session } from './session';
@@ -25,9 +26,10 @@ function splitTiny(): Dataset {
 const ds = splitTiny();
 const cfg: LightGCNConfig = { ...DEFAULT_LIGHTGCN, dim: 8, layers: 3, epochs: 15, lr: 0.05, batch: 64, evalEvery: 0 };
 const session = new Session();
+let trainedRecall = NaN;
 beforeAll(async () => {
   session.setDataset(ds);
-  await session.train(cfg);
+  trainedRecall = (await session.train(cfg)).metrics.recall;
 });
 
 describe('explorerView', () => {
@@ -55,4 +57,24 @@ describe('explorerView', () => {
     expect(explorerView(ds, { graph: m.graph, layers: 3, seed: cfg.seed, propagated: session.propagated(), pca: fitPca2(session.propagated(), d) }, [methodInfo(methodByName('ifru'))], alone).spillover).toBeNull();
   });
 
+  it('scores the proximal reference as a model, its deleted user reset as every method resets it', async () => {
+    // At a huge μ the reference and IF (direct) both barely move θ̂, and both reset the deleted user's
+    // row: their utility and forgetting must then agree (left unreset, the user's own row would still
+    // rank the forgotten items at the top).
+    const { report } = await session.forget('user:u3', ['if'], { damping: 1e3, noiseFloor: false });
+    const ref = report.reference!.model;
+    const direct = report.methods.if;
+    expect(ref.recall20).toBeCloseTo(direct.recall20, 6);
+    expect(ref.forgetMeanRank).toBeCloseTo(direct.forgetMeanRank, 3);
+    expect(ref.miaAuc).toBeCloseTo(direct.miaAuc, 6);
+    expect(report.original.forgetMeanRank).toBeLessThan(direct.forgetMeanRank);
+    expect(Number.isNaN(ref.top20Overlap)).toBe(true); // no Retrain in this run
+  });
+
+  it("scores the original as the training did (the Train panel's twin) and as the methods are", async () => {
+    const { report } = await session.forget('random:0.3', ['if'], { noiseFloor: false });
+    expect(report.original.asTrained.recall20).toBe(trainedRecall);
+    // The forgotten interactions are no longer masked, so they compete with the test items: a lower figure.
+    expect(report.original.recall20).toBeLessThan(trainedRecall);
+  });
 });
