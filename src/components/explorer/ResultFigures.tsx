@@ -3,7 +3,7 @@ import type { ExplorerResult } from '../../../workers/protocol';
 import { FidelityChart } from './FidelityCharts';
 import { Laws } from './Laws';
 import { NeighbourhoodGraph } from './NeighbourhoodGraph';
-import { HopChart, MetricsChart, MovementScatter, ScratchLesson, TopLists } from './charts';
+import { HopChart, MetricsChart, MovementScatter, TopLists } from './charts';
 import { TransformerPanel } from './TransformerPanel';
 import { Staged } from './Staged';
 import { useClassMode } from './chartStyle';
@@ -16,12 +16,12 @@ const Scatter = memo(MovementScatter);
 const Metrics = memo(MetricsChart);
 const Tops = memo(TopLists);
 const LawsM = memo(Laws);
-const Scratch = memo(ScratchLesson);
 
 /** The explorer's figures, each drawn in a task of its own (Staged), top to bottom, when a result
- *  lands. In class mode the lesson comes first — the spillover picture, movement per hop and what
- *  changed in the neighbours' top-20 — and the diagnostics (when influence functions work: the μ sweep and
- *  the other lessons; E2URec on a transformer) are folded away. */
+ *  lands (the noise-floor figure sits in the two references' story, above them). In class mode the
+ *  lesson comes first — the spillover picture, movement per hop and what changed in the neighbours'
+ *  top-20 — and the diagnostics (when influence functions work: the μ sweep and the other lessons;
+ *  E2URec on a transformer) are folded away. */
 export function ResultFigures({ result, series, onSeries }: { result: ExplorerResult; series: string; onSeries: (s: string) => void }) {
   const classMode = useClassMode();
   const graph = <Staged value={result}>{(r) => <Graph result={r} series={series} onSeries={onSeries} />}</Staged>;
@@ -35,7 +35,6 @@ export function ResultFigures({ result, series, onSeries }: { result: ExplorerRe
           <Staged value={result}>{(r) => <Scatter result={r} />}</Staged>
           <Staged value={result}>{(r) => <Metrics result={r} />}</Staged>
           <Staged value={result}>{(r) => <Tops result={r} />}</Staged>
-          <Staged value={result}>{(r) => <Scratch result={r} />}</Staged>
           <TransformerPanel />
         </div>
         <Staged value={result}>{(r) => <LawsM result={r} />}</Staged>
@@ -55,7 +54,6 @@ export function ResultFigures({ result, series, onSeries }: { result: ExplorerRe
         <Staged value={result}>{(r) => <Fidelity result={r} />}</Staged>
         <Staged value={result}>{(r) => <Scatter result={r} />}</Staged>
         <Staged value={result}>{(r) => <Metrics result={r} />}</Staged>
-        <Staged value={result}>{(r) => <Scratch result={r} />}</Staged>
       </div>
       <details className="panel diagnostics" data-testid="diagnostics">
         <summary>Diagnostics: when influence functions work (the μ sweep and more), E2URec on a transformer recommender</summary>
