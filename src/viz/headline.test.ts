@@ -45,7 +45,7 @@ describe('twinNotes', () => {
     removedUsers: 1,
     prepMs: 30,
     original: { recall20: 0.737, asTrained: { recall20: 0.7398 } },
-    methods: { retrain: { recall20: 0.7393, ms: 221, firstRequestMs: 221 }, ifru: { recall20: 0.738, ms: 26, firstRequestMs: 56 } },
+    methods: { retrain: { label: 'Retrain', recall20: 0.7393, ms: 221, firstRequestMs: 221 }, ifru: { label: 'IFRU', recall20: 0.738, ms: 26, firstRequestMs: 56 } },
     reference: { noiseFloor: { recall20: 0.7435 } },
   };
 
@@ -61,7 +61,7 @@ describe('twinNotes', () => {
 
   it('names the cached methods and reads the noise floor against the original as trained', () => {
     const notes = twinNotes(report, 'u14', 0.7398);
-    expect(notes.find((n) => n.key === 'times')?.text).toMatch(/\(30\.0 ms\) is included for ifru,/);
+    expect(notes.find((n) => n.key === 'times')?.text).toMatch(/\(30\.0 ms\) is included for IFRU,/);
     expect(notes.find((n) => n.key === 'noise-floor')?.text).toContain('two seeds differ by 0.0037');
     expect(notes.find((n) => n.key === 'noise-floor')?.text).toContain('Retrain is 0.0023 above the original scored as the methods are: within what another seed alone changes.');
   });

@@ -10,7 +10,7 @@ export interface TwinReport {
   removedUsers: number;
   prepMs: number;
   original: { recall20: number; asTrained: { recall20: number } };
-  methods: Record<string, { recall20: number; ms: number; firstRequestMs: number }>;
+  methods: Record<string, { label: string; recall20: number; ms: number; firstRequestMs: number }>;
   reference: { noiseFloor: { recall20: number } | null } | null;
 }
 
@@ -43,7 +43,7 @@ export function twinNotes(report: TwinReport, user: string, trainPanelRecall?: n
   if (cached.length) {
     notes.push({
       key: 'times',
-      text: `Times are first requests: the model's one-off cache (${fmtMs(report.prepMs)}) is included for ${cached.map(([n]) => n).join(', ')}, in the headline and the time chart alike; this table gives first request / cached.`,
+      text: `Times are first requests: the model's one-off cache (${fmtMs(report.prepMs)}) is included for ${cached.map(([, m]) => m.label).join(', ')}, in the headline and the time chart alike; this table gives first request / cached.`,
     });
   }
   const noise = report.reference?.noiseFloor;
