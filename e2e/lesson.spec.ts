@@ -167,8 +167,9 @@ test('class mode: a toggle in the link, larger text, the lesson first, diagnosti
   await expect(toggle).toHaveAttribute('aria-pressed', 'true');
   await expect(toggle).toBeFocused();
   expect(page.url()).toContain('class=1');
-  // Nothing reran: the same results.
-  expect(await page.getByTestId('metrics-table').locator('tbody tr td:nth-child(2)').allTextContents()).toEqual(table);
+  // Nothing reran: the same results (the figures draw again, one per task, in the new order).
+  await expect.poll(() => page.getByTestId('metrics-table').locator('tbody tr td:nth-child(2)').allTextContents()).toEqual(table);
+  await expect(page.getByTestId('explorer')).toHaveAttribute('data-status', 'complete');
 
   // The lesson first: the spillover picture, movement per hop, the neighbours' top-20 changes.
   const lesson = page.getByTestId('lesson-figures');
