@@ -1,13 +1,16 @@
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { useStore } from '../../store';
 import { download, toCsv } from '../../viz/export';
 import { seriesOptions } from './NeighbourhoodGraph';
 import { ResultFigures } from './ResultFigures';
 import { ResultStatus } from './ResultStatus';
 import { Headline, headlineOf, TwoReferences } from './ResultsSummary';
+import { Staged } from './Staged';
 import { resultJson, resultRows } from '../../viz/resultExport';
 import { twinNotes } from '../../viz/twins';
 import { headlineSentence } from '../../viz/headline';
+
+const TwoRefs = memo(TwoReferences);
 
 /** "Copy link" says what happened, on the button and to a screen reader. */
 function CopyLink({ incomplete }: { incomplete: string }) {
@@ -97,7 +100,8 @@ export function Explorer() {
           />
         </div>
       </section>
-      <TwoReferences result={result} />
+      {/* A figure beside the story: drawn in a task of its own, as the figures are. */}
+      <Staged value={result}>{(r) => <TwoRefs result={r} />}</Staged>
       <ResultFigures result={result} series={colourSeries} onSeries={setSeries} />
     </div>
   );
