@@ -205,6 +205,7 @@ export function NeighbourhoodGraph({ result, series, onSeries }: { result: Explo
             return <line key={e} x1={x[a]} y1={y[a]} x2={x[b]} y2={y[b]} strokeDasharray={deleted ? '3 3' : undefined} />;
           })}
         </g>
+        <g data-testid="nodes">
         {Array.from(view.nodes, (_, k) => {
           if (k === 0) return null;
           const i = view.index[k];
@@ -223,6 +224,7 @@ export function NeighbourhoodGraph({ result, series, onSeries }: { result: Explo
             </circle>
           );
         })}
+        </g>
         <circle cx={cx} cy={cy} r={centreR} fill={whole ? '#fff' : PALETTE.grey} stroke="#000" strokeWidth={2} strokeDasharray={whole ? '3 2' : undefined}>
           <title>{`user ${result.centreUser}${whole ? ' — deleted (left out of movement)' : ''}`}</title>
         </circle>
