@@ -23,6 +23,13 @@ async function metricsTable(page: Page): Promise<Map<string, string[]>> {
 const num = (s: string) => parseFloat(s.trim().replace(/^[^0-9.-]+/, ''));
 const ms = (s: string) => (/ s\b/.test(s) ? 1000 * parseFloat(s) : parseFloat(s));
 
+/** A screenshot of a figure once it has painted (offscreen figures skip rendering until scrolled near). */
+async function shoot(fig: Locator, path: string): Promise<void> {
+  await fig.scrollIntoViewIfNeeded();
+  await expect.poll(() => fig.locator('svg').first().evaluate((s) => (s as SVGSVGElement).getBBox().width)).toBeGreaterThan(0);
+  await fig.screenshot({ path });
+}
+
 async function axeProblems(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
   return violations
@@ -184,18 +191,22 @@ test('class mode: a toggle in the link, larger text, the lesson first, diagnosti
   await expect(page.getByTestId('fig-horizon')).toBeVisible();
   // Larger text: the page's and the figures'.
   expect(await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize))).toBeGreaterThanOrEqual(19);
-  const small = await page.getByTestId('fig-neighbourhood').locator('svg text').evaluateAll((ts) =>
+  // (Offscreen figures skip rendering: the picture is measured in view, where its text has boxes.)
+  const picture = page.getByTestId('fig-neighbourhood');
+  await picture.scrollIntoViewIfNeeded();
+  await expect.poll(() => picture.locator('svg text').first().evaluate((t) => (t as SVGTextElement).getBBox().width)).toBeGreaterThan(0);
+  const sizes = await picture.locator('svg text').evaluateAll((ts) =>
     ts
       .filter((t) => (t.textContent ?? '').trim() && (t as SVGTextElement).getBBox().width > 0)
-      .map((t) => parseFloat(getComputedStyle(t).fontSize) * ((t as SVGTextElement).getScreenCTM()?.a ?? 1))
-      .filter((px) => px < 17.95),
+      .map((t) => parseFloat(getComputedStyle(t).fontSize) * ((t as SVGTextElement).getScreenCTM()?.a ?? 1)),
   );
-  expect(small).toEqual([]);
+  expect(sizes.length).toBeGreaterThan(10);
+  expect(sizes.filter((px) => px < 17.95)).toEqual([]);
   for (const width of [1440, 1024, 390]) {
     await page.setViewportSize({ width, height: 900 });
     await page.waitForTimeout(300);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `at ${width} px`).toBe(true);
-    await page.getByTestId('fig-neighbourhood').screenshot({ path: `test-results/lesson-class-graph-${width}.png` });
+    await shoot(page.getByTestId('fig-neighbourhood'), `test-results/lesson-class-graph-${width}.png`);
     await page.screenshot({ path: `test-results/lesson-class-${width}.png`, fullPage: true });
   }
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -210,7 +221,7 @@ test('class mode: a toggle in the link, larger text, the lesson first, diagnosti
   for (const width of [1440, 1024, 390]) {
     await page.setViewportSize({ width, height: 900 });
     await page.waitForTimeout(300);
-    await page.getByTestId('fig-neighbourhood').screenshot({ path: `test-results/lesson-graph-${width}.png` });
+    await shoot(page.getByTestId('fig-neighbourhood'), `test-results/lesson-graph-${width}.png`);
   }
   expect(watched.errors).toEqual([]);
 });
