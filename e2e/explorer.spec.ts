@@ -23,6 +23,12 @@ test('a teacher shows spillover on the small preset, and the link reproduces it 
   const seconds = (Date.now() - t0) / 1000;
   test.info().annotations.push({ type: 'seconds from open to spillover chart', description: seconds.toFixed(1) });
   expect(seconds).toBeLessThan(60);
+  // The tour switched class mode on: the neighbours' lists show only what changed (the reference and 4
+  // methods). The rest of this test reads the page out of class mode.
+  await expect(page.getByTestId('class-mode')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('neighbour-changes').locator(':scope > div')).toHaveCount(5);
+  await page.getByTestId('class-mode').click();
+  await expect(page.getByTestId('class-mode')).toHaveAttribute('aria-pressed', 'false');
 
   // Every chart draws its data: values read back, not elements counted.
   for (const id of FIGURES) await expect(page.getByTestId(`fig-${id}`)).toBeVisible();
@@ -55,7 +61,7 @@ test('a teacher shows spillover on the small preset, and the link reproduces it 
   const [deletion, scratch] = [column(lessonRows, 1), column(lessonRows, 2)];
   scratch.forEach((v, h) => expect(v, `hop ${h + 1}`).toBeGreaterThan(deletion[h]));
   expectBarsDraw(await barHeights(lesson), [deletion, scratch], 'scratch lesson');
-  await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(6); // original, 4 methods, noise floor
+  await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(7); // original, 4 methods, the reference, noise floor
   // Every row's Recall@20 is a learnt model's (the original reaches 0.7 here; an untrained one 0.1).
   for (const r of await page.getByTestId('metrics-table').locator('tbody tr td:nth-child(2)').allTextContents()) expect(Number(r)).toBeGreaterThan(0.3);
   // A whole-user deletion: a neighbour's list before, under the paired reference and the 4 methods,
@@ -121,6 +127,8 @@ test('exports results as JSON and CSV and a chart as SVG and PNG', async ({ page
   expect(head.slice(0, 6)).toEqual(['method', 'label', 'status', 'ms', 'speedup', 'recall20']);
   const methodRows = lines.filter((l) => l[0] in parsed.report.methods);
   expect(methodRows.map((l) => [l[0], l[2], Number(l[5])])).toEqual(['retrain', 'ifru'].map((m) => [m, 'landed', parsed.report.methods[m].recall20]));
+  // After the methods: the original model, the proximal reference and the noise floor, as the metrics table has them.
+  expect(lines.map((l) => l[0])).toEqual(['retrain', 'ifru', 'original', 'reference', 'noise-floor']);
   const svg = await grab('SVG', page.getByTestId('fig-hops'));
   expect(svg.suggestedFilename()).toBe('hops.svg');
   const png = await grab('PNG', page.getByTestId('fig-hops'));
@@ -131,7 +139,7 @@ test('exports results as JSON and CSV and a chart as SVG and PNG', async ({ page
 test('E2URec on the same charts, and on the transformer recommender', async ({ page, watched }) => {
   await page.goto('/#forget=user%3Au39&methods=retrain%2Cifru%2Ce2urec');
   await resultsComplete(page, 150_000);
-  await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(5); // original, 3 methods, noise floor
+  await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(6); // original, 3 methods, the reference, noise floor
   await expect(page.getByTestId('metrics-table')).toContainText('E2URec');
   // E2URec's trainable parameters are the LoRA factors: far fewer than Retrain's full table.
   const params = await page.getByTestId('metrics-table').locator('tbody tr').evaluateAll((rows) =>

@@ -43,11 +43,11 @@ async function forgetAndTime(page: Page, user: string): Promise<{ firstFigureMs:
   const graph = page.getByTestId('fig-neighbourhood');
   await expect(graph.locator('svg rect[fill^="rgb"]').first()).toBeVisible({ timeout: 150_000 });
   const firstFigureMs = Date.now() - t0;
-  await expect(page.getByTestId('headline').locator('li.pending[data-method="retrain"]')).toContainText(/running|waiting/);
+  await expect(page.getByTestId('headline-table').locator('tr.pending-row[data-method="retrain"]')).toContainText(/running|waiting/);
   await expect(page.getByTestId('result-status')).toContainText('Retrain');
   await resultsComplete(page, 240_000);
   const completeMs = Date.now() - t0;
-  await expect(page.getByTestId('headline').locator('li.pending')).toHaveCount(0);
+  await expect(page.getByTestId('headline-table').locator('tr.pending-row')).toHaveCount(0);
   await expect(page.getByTestId('result-status')).toHaveCount(0);
   await page.waitForTimeout(500);
   return { firstFigureMs, completeMs, ...(await longTasks(page)) };
@@ -63,7 +63,7 @@ test('results land as they come on the small preset: the spillover graph while R
   for (const [k, v] of Object.entries({ 'Forget → first figure (ms)': t.firstFigureMs, 'Forget → complete (ms)': t.completeMs, 'long tasks (ms)': JSON.stringify(t.longTasks) }))
     test.info().annotations.push({ type: `small preset: ${k}`, description: String(v) });
   // Every figure has data once complete, and Retrain's row filled in (ratio to itself 1).
-  await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(2 + 4);
+  await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(3 + 4); // original, the reference, the noise floor, 4 methods
   expect(Math.max(0, ...t.longTasks), `frames over 100 ms:\n${t.frames.join('\n')}`).toBeLessThanOrEqual(100);
   expect(watched.errors).toEqual([]);
 });
@@ -122,8 +122,8 @@ for (const size of [
     await expect(page.getByTestId('explorer')).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });
     await expect(page.getByTestId('result-status')).toContainText(/Cancelled: .*not run/);
     // What landed stays: the quick methods' rows and the spillover graph.
-    await expect(page.getByTestId('headline').locator('li[data-method="ifru"]:not(.pending)')).toHaveCount(1);
-    await expect(page.getByTestId('headline').locator('li.pending[data-method="retrain"]')).toContainText('not run (cancelled)');
+    await expect(page.getByTestId('headline-table').locator('tr[data-method="ifru"]:not(.pending-row)')).toHaveCount(1);
+    await expect(page.getByTestId('headline-table').locator('tr.pending-row[data-method="retrain"]')).toContainText('not run (cancelled)');
     await expect(page.getByTestId('fig-neighbourhood').locator('svg rect[fill^="rgb"]').first()).toBeVisible();
 
     // Scrolled far from the panel: the docked bar carries the run and its own Cancel.

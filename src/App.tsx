@@ -9,6 +9,7 @@ import { Notices } from './components/Notices';
 import { ServingStatus } from './components/ServingStatus';
 import { Glossary, openGlossary } from './components/Term';
 import { Tour } from './components/Tour';
+import { ClassModeToggle } from './components/ClassMode';
 import { TrainPanel } from './components/TrainPanel';
 import { TrainingCharts } from './components/TrainingCharts';
 import { Welcome } from './components/Welcome';
@@ -53,6 +54,7 @@ export function App() {
           <div className="row">
             <ExperimentPresets />
             <Tour />
+            <ClassModeToggle />
             <button type="button" className="tour-open" onClick={openGlossary}>
               Glossary
             </button>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EXPERIMENT, fromHash, toHash, type Experiment } from './experiment';
+import { DEFAULT_EXPERIMENT, fromHash, sameRun, toHash, type Experiment } from './experiment';
 
 describe('experiment URL state', () => {
   it('round-trips every field', () => {
@@ -19,6 +19,7 @@ describe('experiment URL state', () => {
       methods: ['retrain', 'ifru'],
       backend: 'wasm',
       transformerEpochs: 12,
+      class: true,
     };
     const back = fromHash(toHash(e));
     expect(back.problems).toEqual([]);
@@ -36,6 +37,16 @@ describe('experiment URL state', () => {
     expect(experiment.dim).toBe(DEFAULT_EXPERIMENT.dim);
     expect(experiment.seed).toBe(5);
     expect(problems).toHaveLength(3);
+  });
+
+  it('puts class mode in the link without making it another experiment', () => {
+    const e = { ...DEFAULT_EXPERIMENT, forget: 'user:u14' };
+    const shown = { ...e, class: true };
+    expect(toHash(shown)).toBe('#forget=user%3Au14&class=1');
+    expect(fromHash('#forget=user%3Au14&class=1').experiment).toEqual(shown);
+    expect(fromHash('#class=yes').problems).toHaveLength(1);
+    expect(sameRun(e, shown)).toBe(true);
+    expect(sameRun(e, { ...shown, seed: 7 })).toBe(false);
   });
 });
 

@@ -27,13 +27,21 @@ export interface Experiment {
   backend: string;
   /** Epochs of the transformer recommender (its original model and Retrain). */
   transformerEpochs: number;
+  /** Class mode: larger text and marks for a projector, the lesson's figures first, diagnostics folded.
+   *  How the page shows the experiment, not what it computes: changing it reruns nothing. */
+  class: boolean;
 }
 
-type Field =
+type Field = (
   | { name: keyof Experiment; type: 'number'; min?: number; max?: number; integer?: boolean; optional?: boolean }
   /** `check`: why a value cannot be used (it is then ignored and reported), or null. */
   | { name: keyof Experiment; type: 'string'; check?: (value: string) => string | null }
-  | { name: keyof Experiment; type: 'list' };
+  | { name: keyof Experiment; type: 'list' }
+  | { name: keyof Experiment; type: 'flag' }
+) & {
+  /** How the page shows the experiment, not what it computes. */
+  view?: true;
+};
 
 const BACKEND_CHOICES = ['auto', ...DEFAULT_BACKEND_ORDER];
 
@@ -72,6 +80,7 @@ export const FIELDS: Field[] = [
   { name: 'methods', type: 'list' },
   { name: 'backend', type: 'string', check: (v) => (BACKEND_CHOICES.includes(v) ? null : `names no backend (${BACKEND_CHOICES.join(', ')})`) },
   { name: 'transformerEpochs', type: 'number', min: 1, max: 50, integer: true },
+  { name: 'class', type: 'flag', view: true },
 ];
 
 /** The bounds of a numeric field, declared once in FIELDS: the URL check and the page's inputs use them. */
@@ -99,6 +108,7 @@ export const DEFAULT_EXPERIMENT: Experiment = {
   methods: [...DEMO_METHODS],
   backend: 'auto',
   transformerEpochs: 8,
+  class: false,
 };
 
 /** Serialises the fields that differ from the defaults (short, readable links). */
@@ -107,7 +117,9 @@ export function toHash(e: Experiment): string {
   for (const f of FIELDS) {
     const v = e[f.name];
     const d = DEFAULT_EXPERIMENT[f.name];
-    if (f.type === 'list') {
+    if (f.type === 'flag') {
+      if (v !== d) params.set(f.name, v ? '1' : '0');
+    } else if (f.type === 'list') {
       const s = (v as string[]).join(',');
       if (s !== (d as string[]).join(',')) params.set(f.name, s);
     } else if (v !== d && v !== undefined && v !== '') {
@@ -143,6 +155,10 @@ export function fromHash(hash: string, known: LinkContext = {}): { experiment: E
       const why = f.check?.(raw);
       if (why) problems.push(`"${key}=${raw}" ${why}; using ${shown(rec[key])}`);
       else rec[key] = raw;
+    } else if (f.type === 'flag') {
+      if (raw === '1' || raw === 'true') rec[key] = true;
+      else if (raw === '0' || raw === 'false') rec[key] = false;
+      else problems.push(`"${key}=${raw}" is not 1 or 0; using ${rec[key] ? 1 : 0}`);
     } else if (f.type === 'list') rec[key] = raw.split(',').map((s) => s.trim()).filter(Boolean);
     else {
       const v = Number(raw);
@@ -181,4 +197,10 @@ function knownMethods(listed: string[], known: readonly string[]): { methods: st
     problems.push(`using ${shown(methods)}`);
   }
   return { methods, problems };
+}
+
+/** Whether two experiments compute the same thing (they may differ in how the page shows them). */
+export function sameRun(a: Experiment, b: Experiment): boolean {
+  const strip = (e: Experiment) => toHash({ ...e, ...Object.fromEntries(FIELDS.filter((f) => f.view).map((f) => [f.name, DEFAULT_EXPERIMENT[f.name]])) });
+  return strip(a) === strip(b);
 }

@@ -29,7 +29,7 @@ import { DEFAULT_LIGHTGCN, evalCadence, isCancelled } from './core/types';
 // Between store updates that each re-render much of the page: every render gets a task of its own
 // instead of several chained in one long task.
 import { yieldToEventLoop } from './core/common/yielder';
-import { DEFAULT_EXPERIMENT, fromHash, toHash, type Experiment } from './experiment';
+import { DEFAULT_EXPERIMENT, fromHash, sameRun, toHash, type Experiment } from './experiment';
 import { describeFile, fileDataId, hashFile, keepFile, keptFile, parseFileDataId, type FileRef } from './fileStore';
 
 export function lightgcnConfig(e: Experiment): LightGCNConfig {
@@ -253,6 +253,8 @@ export const useStore = create<State>((set, get, api) => {
     const { experiment, problems } = fromHash(hash, { methods: methodNames });
     const prev = get().experiment;
     if (toHash(experiment) === toHash(prev)) return;
+    // Only how the page shows it changed (class mode): nothing to rerun.
+    if (sameRun(experiment, prev)) return set({ experiment });
     if (get().phase !== 'idle') {
       get().cancel();
       await whenIdle();

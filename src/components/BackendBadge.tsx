@@ -16,6 +16,8 @@ export function BackendBadge() {
   const phase = useStore((s) => s.phase);
   const chooseBackend = useStore((s) => s.chooseBackend);
   const serving = useStore((s) => s.serving);
+  // Class mode folds the backend's timings away (a diagnostic, not the lesson).
+  const folded = useStore((s) => s.experiment.class);
   const label = backend ? backend.backend + (backend.adapter ? ` · ${backend.adapter}` : '') : 'starting…';
   const tried = backend?.tried.map((t) => `${t.name}: ${t.ok ? 'ok' : t.error ?? 'failed'}${t.ms ? ` (${t.ms.toFixed(0)} ms)` : ''}`).join('\n');
   return (
@@ -23,10 +25,16 @@ export function BackendBadge() {
       <span className="badge" data-testid="backend-badge" title={tried}>
         {label}
       </span>
-      {backend && (
+      {backend && !folded && (
         <span className="backend-reason">
           {backend.reason} (<Term name="spmm">SpMM</Term>)
         </span>
+      )}
+      {backend && folded && (
+        <details className="backend-reason">
+          <summary>Why this backend (timings)</summary>
+          {backend.reason} (<Term name="spmm">SpMM</Term>)
+        </details>
       )}
       <span className="backend-reason" data-testid="isolation">
         {isolationLine(serving)}

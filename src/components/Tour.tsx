@@ -16,6 +16,7 @@ export function Tour() {
   const setForget = useStore((s) => s.setForget);
   const unlearn = useStore((s) => s.unlearn);
   const data = useStore((s) => s.experiment.data);
+  const update = useStore((s) => s.update);
   const box = useRef<HTMLElement>(null);
   const opener = useRef<HTMLButtonElement>(null);
   const wasOpen = useRef(false);
@@ -29,7 +30,16 @@ export function Tour() {
 
   if (!open) {
     return (
-      <button ref={opener} type="button" className="tour-open" onClick={() => setOpen(true)}>
+      <button
+        ref={opener}
+        type="button"
+        className="tour-open"
+        onClick={() => {
+          // A tour is a class: larger text and the lesson's figures first (the switch turns it off).
+          update({ class: true });
+          setOpen(true);
+        }}
+      >
         Guided tour
       </button>
     );
@@ -64,7 +74,7 @@ export function Tour() {
     { title: 'Forget them', text: 'Retrain starts from scratch without their data. IFRU instead estimates the change with influence functions: compare the times.', action: 'Forget now', run: () => void unlearn() },
     {
       title: 'Read the spillover chart',
-      text: `Deleting one user moves their items, the users who share those items, and further out. Colour the graph by the proximal reference, then by IFRU and IF-direct: IFRU includes the spillover term. ${spillover} That is the tour: Finish closes it; try another user or method any time.`,
+      text: `Deleting one user moves their items (ring 1), the users who share those items (ring 2), and their items (ring 3). Colour the graph by the proximal reference — what the deletion does — then by “IFRU − IF (direct)”: what the spillover term alone moves. ${spillover} That is the tour: Finish closes it (class mode stays on until you switch it off); try another user or method any time.`,
       action: 'Show me the chart',
       run: () => document.querySelector('[data-testid=fig-neighbourhood]')?.scrollIntoView({ behavior: 'smooth' }),
     },

@@ -20,7 +20,9 @@ export function TrainPanel() {
   const meanMs = done ? reports.reduce((a, r) => a + r.ms, 0) / done : NaN;
   const eta = ((total - done) * meanMs) / 1000;
   const last = reports[done - 1];
-  const lastMetrics = [...reports].reverse().find((r) => r.metrics)?.metrics ?? summary?.metrics;
+  // Once trained, the final model's figures (the last evaluation during training may be an epoch or two
+  // earlier when the cadence skips the last epoch): the twin of the results' "Original" row.
+  const lastMetrics = (!training && summary?.metrics) || ([...reports].reverse().find((r) => r.metrics)?.metrics ?? summary?.metrics);
 
   return (
     <section className="panel" aria-labelledby="train-h">

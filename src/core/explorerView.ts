@@ -7,9 +7,11 @@ import { neighbourhoodView, type NeighbourhoodView } from './neighbourhoodView';
 import { projectPca2, type Pca2 } from './pca';
 import type { Dataset, Graph } from './types';
 import type { MethodInfo, UnlearnReport, UnlearnRun } from './unlearn';
+import { movement } from './unlearn/measure/metrics';
 
-/** Ring caps of the neighbourhood picture: hop-1 items, hop-2 users, hop-3 items. */
-const VIEW_CAPS = [24, 40, 56];
+/** Ring caps of the neighbourhood picture: hop-1 items, hop-2 users, hop-3 items (a class-sized user's
+ *  items all fit on ring 1: u14 of the small preset has 30). Outer rings, if K > 3, take the last cap. */
+const VIEW_CAPS = [32, 40, 60];
 
 /** One series whose per-node movement the explorer draws: a method, the paired reference or the
  *  scratch retrain with another seed. Values are aligned with `ExplorerView.nodes`. */
@@ -28,6 +30,9 @@ export interface ExplorerView {
   reference: MovementSeries | null;
   scratch: MovementSeries | null;
   movement: Record<string, MovementSeries>;
+  /** ‖(IFRU's movement) − (IF-direct's movement)‖ per node, when both ran: what the spillover term alone
+   *  moves (both propagate over Â' and reset the same rows, so their difference is P'(θ_IFRU − θ_IF)). */
+  spillover: MovementSeries | null;
   /** The sampled neighbourhood picture (nodes[0] = the centre user). */
   view: NeighbourhoodView & {
     /** Position of each view node in `nodes` (−1 for the centre). */
@@ -69,7 +74,8 @@ export function explorerView(ds: Dataset, model: ViewModel, methods: MethodInfo[
   const forgottenItems: number[] = [];
   for (let k = 0; k < split.forgotten.u.length; k++) if (split.forgotten.u[k] === centre) forgottenItems.push(split.forgotten.i[k]);
 
-  const view = neighbourhoodView(model.graph, centre, model.layers, VIEW_CAPS, model.seed, forgottenItems.map((i) => ds.nUsers + i));
+  const caps = Array.from({ length: model.layers }, (_, h) => VIEW_CAPS[Math.min(h, VIEW_CAPS.length - 1)]);
+  const view = neighbourhoodView(model.graph, centre, model.layers, caps, model.seed, forgottenItems.map((i) => ds.nUsers + i));
   const position = new Map<number, number>();
   detail.nodes.forEach((v, k) => position.set(v, k));
   const index = Int32Array.from(view.nodes, (v) => position.get(v) ?? -1);
@@ -85,6 +91,10 @@ export function explorerView(ds: Dataset, model: ViewModel, methods: MethodInfo[
     reference: detail.referenceNorms ? { norms: detail.referenceNorms } : null,
     scratch: detail.noiseNorms ? { norms: detail.noiseNorms } : null,
     movement: detail.methods,
+    spillover:
+      run.propagated.ifru && run.propagated.if
+        ? { norms: movement(run.propagated.ifru, run.propagated.if, model.propagated.length / model.graph.n, { nodes: detail.nodes, hop: detail.hop }, model.layers).norms }
+        : null,
     view: { ...view, index, labels: Array.from(view.nodes, (v) => (v < ds.nUsers ? ds.userIds[v] : ds.itemIds[v - ds.nUsers])) },
     arrows: { before: projectPca2(model.pca, model.propagated, view.nodes), after },
     centreUser: ds.userIds[centre],
@@ -100,3 +110,4 @@ export function explorerView(ds: Dataset, model: ViewModel, methods: MethodInfo[
       })) ?? null,
   };
 }
+

@@ -1,21 +1,25 @@
 /**
  * Chart-ready picture of a user's k-hop neighbourhood: the user in the centre, hop-1 items, hop-2 users,
- * hop-3 items on concentric rings, each ring capped and sampled deterministically by seed. Children sit
- * near the mean angle of their parents, so branches of the graph stay together.
+ * hop-3 items on concentric rings. A node's ring is its true hop distance — a breadth-first search of
+ * the whole graph — and the per-hop totals are the true counts; the caps only choose which nodes of a
+ * hop are drawn (preferred nodes first on ring 1, then nodes with a drawn parent, each group sampled by
+ * seed). Children sit near the mean angle of their drawn parents, so branches of the graph stay together.
  */
 import { makeRng } from './rng';
 import type { Graph } from './types';
+import { kHopNeighbourhood } from './unlearn/measure/neighbourhood';
 
 export interface NeighbourhoodView {
   /** Graph node ids (users first, then nUsers + item); nodes[0] is the centre user. */
   nodes: Int32Array;
+  /** Hop distance of each node from the centre (breadth first over the whole graph). */
   hop: Int8Array;
-  /** Layout in the unit disc, ring h at radius h / hops. */
-  x: Float32Array;
-  y: Float32Array;
-  /** Edges of the original graph between consecutive rings, as index pairs into `nodes`. */
+  /** Angle of each node on its ring (radians, 0 = right, −π/2 = top; the centre's is 0). Nodes of a ring
+   *  are spread evenly, starting at the top on ring 1. */
+  angle: Float32Array;
+  /** Edges of the original graph between drawn nodes on consecutive rings, as index pairs into `nodes`. */
   edges: Int32Array;
-  /** Hop-h nodes in the full neighbourhood, before capping. */
+  /** Nodes at hop h + 1 in the whole graph (drawn or not): the true per-hop counts. */
   totals: number[];
 }
 
@@ -29,64 +33,56 @@ export function neighbourhoodView(
   prefer: ArrayLike<number> = [],
 ): NeighbourhoodView {
   const rng = makeRng(`view:${seed}:${centre}`);
+  const bfs = kHopNeighbourhood(g, [centre], hops);
+  const byHop: number[][] = Array.from({ length: hops }, () => []);
+  for (let k = 0; k < bfs.nodes.length; k++) if (bfs.hop[k] >= 1) byHop[bfs.hop[k] - 1].push(bfs.nodes[k]);
+  const totals = byHop.map((ring) => ring.length);
+
   const index = new Map<number, number>([[centre, 0]]);
   const nodes: number[] = [centre];
   const hop: number[] = [0];
   const angle: number[] = [0];
   const edges: number[] = [];
-  const totals: number[] = [];
-  let ring = [centre];
   const preferred = new Set(Array.from(prefer));
 
-  for (let h = 1; h <= hops && ring.length; h++) {
-    const candidates = new Map<number, number[]>(); // node → parents (indices)
-    for (const v of ring) {
-      const vi = index.get(v)!;
-      for (let p = g.indptr[v]; p < g.indptr[v + 1]; p++) {
-        const w = g.indices[p];
-        if (index.has(w)) continue;
-        const parents = candidates.get(w);
-        if (parents) parents.push(vi);
-        else candidates.set(w, [vi]);
+  for (let h = 1; h <= hops; h++) {
+    // Drawn parents of each hop-h node (its neighbours drawn on ring h − 1).
+    const parents = new Map<number, number[]>();
+    for (const w of byHop[h - 1]) {
+      const ps: number[] = [];
+      for (let p = g.indptr[w]; p < g.indptr[w + 1]; p++) {
+        const pi = index.get(g.indices[p]);
+        if (pi !== undefined && hop[pi] === h - 1) ps.push(pi);
       }
+      parents.set(w, ps);
     }
-    totals.push(candidates.size);
-    const all = [...candidates.keys()].sort((a, b) => a - b);
+    const all = [...byHop[h - 1]].sort((a, b) => a - b);
     rng.shuffle(all);
-    if (h === 1) all.sort((a, b) => Number(preferred.has(b)) - Number(preferred.has(a)));
-    const kept = all.slice(0, caps[h - 1] ?? all.length);
+    // Which nodes to draw (never which ring): preferred first, then those a drawn parent leads to.
+    const rank = (w: number) => (preferred.has(w) ? 0 : parents.get(w)!.length > 0 ? 1 : 2);
+    const kept = all.map((w, k) => ({ w, k })).sort((p, q) => rank(p.w) - rank(q.w) || p.k - q.k).slice(0, caps[h - 1] ?? all.length).map((p) => p.w);
 
-    // Angles: evenly spread on ring 1; on outer rings, ordered by the parents' mean angle, then spread.
+    // Angles: evenly spread on ring 1; on outer rings, ordered by the drawn parents' mean angle, then spread.
     const order = kept.map((w) => {
       if (h === 1) return { w, a: 0 };
       let sx = 0;
       let sy = 0;
-      for (const pi of candidates.get(w)!) {
-        if (hop[pi] !== h - 1) continue;
+      for (const pi of parents.get(w)!) {
         sx += Math.cos(angle[pi]);
         sy += Math.sin(angle[pi]);
       }
-      return { w, a: Math.atan2(sy, sx) };
+      return { w, a: sx === 0 && sy === 0 ? Infinity : Math.atan2(sy, sx) };
     });
     if (h > 1) order.sort((p, q) => p.a - q.a || p.w - q.w);
-    const offset = h > 1 && order.length ? order[0].a : -Math.PI / 2;
+    const offset = h > 1 && order.length && Number.isFinite(order[0].a) ? order[0].a : -Math.PI / 2;
     order.forEach(({ w }, k) => {
       const i = nodes.length;
       index.set(w, i);
       nodes.push(w);
       hop.push(h);
       angle.push(offset + (2 * Math.PI * k) / Math.max(1, order.length));
-      for (const pi of candidates.get(w)!) if (hop[pi] === h - 1) edges.push(pi, i);
+      for (const pi of parents.get(w)!) edges.push(pi, i);
     });
-    ring = kept;
   }
-
-  const x = new Float32Array(nodes.length);
-  const y = new Float32Array(nodes.length);
-  for (let i = 1; i < nodes.length; i++) {
-    const r = hop[i] / Math.max(1, hops);
-    x[i] = r * Math.cos(angle[i]);
-    y[i] = r * Math.sin(angle[i]);
-  }
-  return { nodes: Int32Array.from(nodes), hop: Int8Array.from(hop), x, y, edges: Int32Array.from(edges), totals };
+  return { nodes: Int32Array.from(nodes), hop: Int8Array.from(hop), angle: Float32Array.from(angle), edges: Int32Array.from(edges), totals };
 }

@@ -19,6 +19,11 @@ describe('fitPca2', () => {
     expect(p.variance[1]).toBeGreaterThan(3.5);
     expect(p.variance[1]).toBeLessThan(4.5);
     expect(p.mean[3]).toBeCloseTo(4, 0);
+    // Total variance 9 + 4 + 3 × 0.25: the two axes explain ≈ 13 / 13.75 of it, not all of it.
+    expect(p.totalVariance).toBeGreaterThan(12.5);
+    expect(p.totalVariance).toBeLessThan(15);
+    expect((p.variance[0] + p.variance[1]) / p.totalVariance).toBeGreaterThan(0.9);
+    expect((p.variance[0] + p.variance[1]) / p.totalVariance).toBeLessThan(0.97);
     // Axes are orthonormal.
     let dot = 0;
     for (let j = 0; j < dim; j++) dot += p.axes[j] * p.axes[dim + j];

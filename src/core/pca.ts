@@ -9,6 +9,8 @@ export interface Pca2 {
   axes: Float32Array;
   /** Variance explained by each axis. */
   variance: [number, number];
+  /** Total variance of the rows (the covariance's trace): each axis's share is variance / total. */
+  totalVariance: number;
 }
 
 /** Fits the top-2 principal directions of the given rows (all rows when `rows` is omitted) by power
@@ -35,6 +37,8 @@ export function fitPca2(X: Float32Array, dim: number, rows?: ArrayLike<number>):
     }
   }
   for (let a = 0; a < dim; a++) for (let b = a; b < dim; b++) C[b * dim + a] = C[a * dim + b] /= Math.max(1, n - 1);
+  let totalVariance = 0;
+  for (let a = 0; a < dim; a++) totalVariance += C[a * dim + a];
 
   const axes = new Float32Array(2 * dim);
   const variance: [number, number] = [0, 0];
@@ -66,7 +70,7 @@ export function fitPca2(X: Float32Array, dim: number, rows?: ArrayLike<number>):
     variance[comp] = lambda;
     for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) C[a * dim + b] -= lambda * v[a] * v[b];
   }
-  return { dim, mean, axes, variance };
+  return { dim, mean, axes, variance, totalVariance };
 }
 
 /** Projects the given rows onto the two axes; returns [x0, y0, x1, y1, …]. */

@@ -66,6 +66,8 @@ export interface MapData {
   nItems: number;
   xy: Float32Array;
   variance: [number, number];
+  /** Total variance of the embeddings: each axis's share of it is variance / totalVariance. */
+  totalVariance: number;
 }
 
 /**
@@ -227,7 +229,7 @@ export class Session {
     const ds = this.dataset;
     const pca = this.pca();
     const all = Int32Array.from({ length: ds.nUsers + ds.nItems }, (_, k) => k);
-    return { nUsers: ds.nUsers, nItems: ds.nItems, xy: projectPca2(pca, this.propagated(), all), variance: pca.variance };
+    return { nUsers: ds.nUsers, nItems: ds.nItems, xy: projectPca2(pca, this.propagated(), all), variance: pca.variance, totalVariance: pca.totalVariance };
   }
 
   /** The unlearning cache of the model, built once per model with a one-off warm-up of the quick methods. */

@@ -48,7 +48,7 @@ describe('captions', () => {
     const line = headlineLine('fast', fast, ctx);
     expect(line.forgotten).toBe(false);
     expect(line.forgot).toMatch(/^did not forget: forgotten items' mean rank 40 vs Retrain's 500 \(before 20, 4% of Retrain's push\)/);
-    expect(line.time).toBe("2 ms (the request alone; the model's one-off cache, 150 ms, not included), 500× faster than Retrain");
+    expect(line.time).toBe("2.00 ms (the request alone; the model's one-off cache, 150 ms, not included), 500× faster than Retrain");
     expect(line.fidelity).toBe('closeness to the reference: not measured in this run');
   });
 
@@ -60,13 +60,17 @@ describe('captions', () => {
     const partly = headlineLine('if', method({ forgetMeanRank: 20 + 0.4 * 480 }), ctx);
     expect(partly.forgotten).toBe(false);
     expect(partly.forgot).toMatch(/^forgot partly: forgotten items' mean rank 212 vs Retrain's 500 \(before 20, 40% of Retrain's push\)/);
-    expect(line.time).toBe("50 ms on a first request, the model's one-off cache included, 20× faster than Retrain, 0.25 epochs of the original training; 5 ms once cached, 200×");
+    expect(line.time).toBe("50.0 ms on a first request, the model's one-off cache included, 20× faster than Retrain, the time of 0.25 epochs of the original training; 5.00 ms once cached, 200×");
     // A method that reads no cache: its first request is its request.
     const plain = headlineLine('finetune', method({ ms: 300, speedup: 3.3, firstRequestMs: 300, epochEquivalents: 6 }), ctx);
-    expect(plain.time).toBe('300 ms (the whole request), 3.3× faster than Retrain, 6.0 epochs of the original training');
+    expect(plain.time).toBe('300 ms (the whole request), 3.3× faster than Retrain, the time of 6.0 epochs of the original training');
+    // Retrain's cost in epochs is a unit of time, said beside the epochs it ran.
+    expect(headlineLine('retrain', method({ ms: 1000, epochEquivalents: 15.7 }), { ...ctx, epochs: 20 }).time).toBe(
+      '1.00 s (training from scratch without the data, the time of 15.7 epochs of the original training — a unit of time, not a count: it ran 20 epochs; the 1× reference)',
+    );
     // On a tiny data set Retrain takes milliseconds: a speed-up below 1 reads as slower, not "9.1e-1× faster".
     const slow = headlineLine('ifru', method({ ms: 56, speedup: 1.9, firstRequestMs: 116, speedupFirst: 0.91 }), ctx);
-    expect(slow.time).toBe("116 ms on a first request, the model's one-off cache included, 1.1× slower than Retrain; 56 ms once cached, 1.9×");
+    expect(slow.time).toBe("116 ms on a first request, the model's one-off cache included, 1.1× slower than Retrain; 56.0 ms once cached, 1.9×");
     const slower = headlineLine('ifru', method({ ms: 200, speedup: 0.5, firstRequestMs: 400, speedupFirst: 0.25 }), ctx);
     expect(slower.time).toBe("400 ms on a first request, the model's one-off cache included, 4.0× slower than Retrain; 200 ms once cached, 2.0× slower than Retrain");
     expect([fmtRatio(0.91), fmtRatio(3.26), fmtRatio(12.4), fmtRatio(NaN)]).toEqual(['0.91×', '3.3×', '12×', '–']);

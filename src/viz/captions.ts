@@ -60,6 +60,8 @@ export interface HeadlineContext {
   original: { forgetMeanRank: number; miaAuc: number; forgetInTop20Count?: number };
   /** Per-model cache time (not in `ms`), when reported. */
   prepMs?: number;
+  /** Epochs Retrain trained (the original recipe's), when known: the cost in epochs is a unit of time. */
+  epochs?: number;
   /** Fidelity of the baselines, when reported: read a method's error against these. */
   baselines?: { label: string; paramRelErr?: number }[];
 }
@@ -81,8 +83,12 @@ export function paidCache(m: { ms: number; firstRequestMs?: number }): boolean {
 
 function timePart(m: HeadlineMethod, ctx: HeadlineContext, isRetrain: boolean): string {
   const ok = (x: number | undefined): x is number => x !== undefined && Number.isFinite(x);
-  const epochs = (x: number | undefined) => (ok(x) ? `, ${fmt(x, x < 1 ? 2 : 1)} epochs of the original training` : '');
-  if (isRetrain) return `${fmtMs(m.ms)} (training from scratch without the data${epochs(m.epochEquivalents)}; the 1× reference)`;
+  // Epochs as a unit of time (the original training's mean epoch), not a count of epochs run.
+  const epochs = (x: number | undefined) => (ok(x) ? `, the time of ${fmt(x, x < 1 ? 2 : 1)} epochs of the original training` : '');
+  if (isRetrain) {
+    const ran = ok(ctx.epochs) ? ` — a unit of time, not a count: it ran ${ctx.epochs} epochs` : '';
+    return `${fmtMs(m.ms)} (training from scratch without the data${epochs(m.epochEquivalents)}${ran}; the 1× reference)`;
+  }
   // A speed-up below 1 (a tiny data set, where Retrain itself takes milliseconds) reads as slower.
   const ratio = (x: number) => (x >= 1 ? `${fmtRatio(x)} faster than Retrain` : `${fmtRatio(1 / x)} slower than Retrain`);
   const faster = (x: number | undefined) => (ok(x) ? `, ${ratio(x)}` : '');
@@ -106,7 +112,7 @@ function fidelityPart(m: HeadlineMethod, ctx: HeadlineContext): string {
 }
 
 /** How much of the way from the original model to Retrain a method moved the forgotten data's rank. */
-export function forgottenShare(m: HeadlineMethod, ctx: HeadlineContext): number {
+export function forgottenShare(m: { forgetMeanRank: number }, ctx: HeadlineContext): number {
   if (!ctx.retrain) return NaN;
   const span = ctx.retrain.forgetMeanRank - ctx.original.forgetMeanRank;
   if (!(Math.abs(span) > 0)) return NaN;

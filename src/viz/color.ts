@@ -17,3 +17,35 @@ function hex(h: string): number[] {
 }
 
 export const VIRIDIS_STOPS = VIRIDIS;
+
+/**
+ * A logarithmic colour scale for movements that span decades (the spillover picture: hop 1 moves
+ * ≈ 0.1, hop 3 ≈ 0.004 — on a linear scale everything past hop 1 is as dark as no movement). `hi` is
+ * the 95th percentile of `top`, the values that should reach the bright end (there: hop 1's; a few
+ * outliers saturate instead of darkening the rest), and the scale spans `decades` below it; values at
+ * or below `lo`, 0 included, take the darkest colour.
+ * `ticks`: 1× and 3× each power of ten between them.
+ */
+export interface LogScale {
+  lo: number;
+  hi: number;
+  /** Position 0..1 on the scale. */
+  at(v: number): number;
+  colour(v: number): string;
+  ticks: number[];
+}
+
+export function logScale(top: ArrayLike<number>, decades = 2): LogScale {
+  const positive = Array.from(top).filter((v) => Number.isFinite(v) && v > 0).sort((a, b) => a - b);
+  const hi = positive.length ? positive[Math.floor(0.95 * (positive.length - 1))] : 1;
+  const lo = hi / 10 ** decades;
+  const at = (v: number) => (Number.isFinite(v) ? (v <= lo ? 0 : v >= hi ? 1 : Math.log(v / lo) / Math.log(hi / lo)) : NaN);
+  const ticks: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of [1, 3]) {
+      const t = Number((m * 10 ** e).toPrecision(6));
+      if (t >= lo * (1 - 1e-9) && t <= hi * (1 + 1e-9)) ticks.push(t);
+    }
+  }
+  return { lo, hi, at, colour: (v) => viridis(at(v)), ticks };
+}

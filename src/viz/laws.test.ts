@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConvergencePoint, HorizonPoint, SizePoint } from '../../workers/protocol';
-import { DRIFT_FAR, DRIFT_NEAR, convergenceLaw, horizonLaw, pct, sizeLaw, stationaritySentence } from './laws';
+import { DRIFT_FAR, DRIFT_NEAR, convergenceLaw, horizonLaw, horizonLesson, pct, sizeLaw, stationaritySentence } from './laws';
 
 const fid = (errs: Record<string, number>) => Object.fromEntries(Object.entries(errs).map(([k, v]) => [k, { paramRelErr: v, paramCos: 1, scoreRelErr: v, perHop: [] }]));
 const base = { reference: { converged: true, gradRatio: 0.01, iterations: 5, ms: 1 }, negativeCurvature: [], mu: 1e-4 };
@@ -51,5 +51,20 @@ describe('the laws, in sentences computed from the numbers', () => {
       "From μ = 1e-3 to μ = 1e-6, IFRU's error goes 0.04 → 0.94 (re-centred 0.04 → 0.86, oracle-scaled gradient 0.04 → 0.95): the longer the horizon a deletion is answered over, the less a one-step update from the trained model follows it.",
     );
     expect(horizonLaw([point(1e-3, 0.5, 0.1, 0.04), point(1e-5, 0.4, 0.1, 0.73)])).toMatch(/does not make the one-step update worse/);
+  });
+
+  it('horizon lesson: quotes the error of the method whose solve met negative curvature, by its name', () => {
+    // The fast Hessian meets it at 1e-5; the exact one does not, and its own error stays small.
+    const point = (m: number, errs: Record<string, number>, negativeCurvature: string[] = []): HorizonPoint => ({ ...base, mu: m, stationarity: stat(1), negativeCurvature, fidelity: fid(errs) });
+    const points = [
+      point(1e-3, { ifru: 0.02, if: 0.2, 'ifru-fast': 0.2, scaledGradient: 0.04 }),
+      point(1e-4, { ifru: 0.17, if: 0.23, 'ifru-fast': 0.66, scaledGradient: 0.25 }),
+      point(1e-5, { ifru: 0.84, if: 0.82, 'ifru-fast': 4.21, scaledGradient: 0.73 }, ['ifru-fast']),
+      point(1e-6, { ifru: 1.1, if: 0.9, 'ifru-fast': 2.5, scaledGradient: 0.9 }, ['ifru-fast']),
+    ];
+    const last = horizonLesson(points, 1e-4, { 'ifru-fast': 'IFRU (fast Hessian)' })[2];
+    expect(last).toContain('CG meets negative curvature in IFRU (fast Hessian)');
+    expect(last).toContain("IFRU (fast Hessian)'s error reaches 4.21");
+    expect(last).not.toContain('1.10'); // the exact Hessian's worst error is not blamed on the fast one
   });
 });

@@ -105,7 +105,7 @@ export function pct(share: number): string {
 }
 
 /** The horizon's details, in sentences computed from the sweep. */
-export function horizonLesson(points: HorizonPoint[], defaultMu: number): string[] {
+export function horizonLesson(points: HorizonPoint[], defaultMu: number, labels: Record<string, string> = {}): string[] {
   if (points.length === 0) return [];
   const at = (m: number) => points.reduce((a, b) => (Math.abs(Math.log(b.mu / m)) < Math.abs(Math.log(a.mu / m)) ? b : a));
   const out: string[] = [];
@@ -122,9 +122,12 @@ export function horizonLesson(points: HorizonPoint[], defaultMu: number): string
   );
   const broken = points.find((p) => p.negativeCurvature.length > 0);
   if (broken) {
-    const worst = Math.max(...points.filter((p) => p.mu <= broken.mu).map((p) => err(p, 'ifru')));
+    // The error quoted is that of the methods whose solve met the negative curvature, by their names
+    // (it quoted IFRU's exact-Hessian error after naming only ifru-fast).
+    const name = (k: string) => labels[k] ?? k;
+    const worst = (k: string) => e2(Math.max(...points.filter((p) => p.mu <= broken.mu).map((p) => err(p, k))));
     out.push(
-      `From μ = ${mu(broken.mu)} down, CG meets negative curvature (${broken.negativeCurvature.join(', ')}): θ̂ is a trained model, not a minimum, and the one-shot step breaks (IFRU's error reaches ${e2(worst)}). A longer horizon needs the retraining it was meant to avoid.`,
+      `From μ = ${mu(broken.mu)} down, CG meets negative curvature in ${broken.negativeCurvature.map(name).join(', ')}: θ̂ is a trained model, not a minimum, and the one-shot step breaks (from there on, ${broken.negativeCurvature.map((k) => `${name(k)}'s error reaches ${worst(k)}`).join('; ')}). A longer horizon needs the retraining it was meant to avoid.`,
     );
   } else {
     out.push(`No negative curvature met down to μ = ${mu(points[points.length - 1].mu)}.`);

@@ -5,6 +5,7 @@ import { formatForget, parseForget } from '../../forgetSpec';
 import { median } from '../../core/common/stats';
 import { useMinFont } from '../useMinFont';
 import { Figure } from './Figure';
+import { useChartText } from './chartStyle';
 
 const W = 560;
 const H = 420;
@@ -27,7 +28,7 @@ export function EmbeddingMap() {
   const result = useDeferredValue(useStore((s) => s.result));
   const [chosen, setChosen] = useState('ifru');
   const series = result ? (result.arrows.after[chosen] ? chosen : (result.methods.at(-1)?.name ?? chosen)) : chosen;
-  const { ref, font } = useMinFont(W);
+  const { ref, font } = useMinFont(W, useChartText().minPx);
   const forget = useStore((s) => s.experiment.forget);
   const users = useDeferredValue(useStore((s) => s.users));
   const setForget = useStore((s) => s.setForget);
@@ -125,7 +126,7 @@ export function EmbeddingMap() {
     </label>
   );
   const label = (m: string) => result?.methods.find((x) => x.name === m)?.label ?? m;
-  const share = (v: number) => ((v / (map.variance[0] + map.variance[1])) * 100).toFixed(0);
+  const share = (v: number) => ((v / map.totalVariance) * 100).toFixed(0);
   const moved = arrows
     ? Array.from(result!.view.nodes, (_, k) => ({
         node: result!.view.labels[k],
@@ -224,10 +225,10 @@ export function EmbeddingMap() {
           </circle>
         )}
         <text x={PAD} y={H - 4} fontSize={font} fill="#444">
-          PC1 ({share(map.variance[0])}% of the two) →
+          PC1 ({share(map.variance[0])}% of the variance) →
         </text>
         <text transform={`translate(${font}, ${H - PAD}) rotate(-90)`} fontSize={font} fill="#444">
-          PC2 ({share(map.variance[1])}%) →
+          PC2 ({share(map.variance[1])}% of the variance) →
         </text>
         {arrows && (
           <text x={W - 4} y={font} textAnchor="end" fontSize={font} fill="#444">

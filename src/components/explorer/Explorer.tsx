@@ -1,64 +1,16 @@
 import { memo, useEffect, useRef, useState } from 'react';
 import { useStore } from '../../store';
 import { download, toCsv } from '../../viz/export';
-import { fmt } from '../../viz/stats';
-import { headlineLine, type HeadlineContext } from '../../viz/captions';
-import { FidelityChart } from './FidelityCharts';
-import { Laws, StationarityNote } from './Laws';
-import { Term } from '../Term';
-import { NeighbourhoodGraph } from './NeighbourhoodGraph';
-import { HopChart, MetricsChart, MovementScatter, ScratchLesson, TopLists } from './charts';
-import { TransformerPanel } from './TransformerPanel';
-import type { ExplorerResult } from '../../../workers/protocol';
-import { PendingRows, ResultStatus } from './ResultStatus';
+import { seriesOptions } from './NeighbourhoodGraph';
+import { ResultFigures } from './ResultFigures';
+import { ResultStatus } from './ResultStatus';
+import { Headline, headlineOf, TwoReferences } from './ResultsSummary';
 import { Staged } from './Staged';
+import { resultJson, resultRows } from '../../viz/resultExport';
+import { twinNotes } from '../../viz/twins';
+import { headlineSentence } from '../../viz/headline';
 
-// Memoised: a figure re-renders only when its own inputs change (Staged hands each its turn).
-const Graph = memo(NeighbourhoodGraph);
-const Fidelity = memo(FidelityChart);
-const Hops = memo(HopChart);
-const Scatter = memo(MovementScatter);
-const Metrics = memo(MetricsChart);
-const Tops = memo(TopLists);
-const LawsM = memo(Laws);
-const Scratch = memo(ScratchLesson);
-
-/** One CSV row per method: the landed ones with their figures, the others with their status only. */
-function resultRows(result: ExplorerResult, status: string, labels: Record<string, string>) {
-  const landed = result.methods.map((m) => {
-    const r = result.report.methods[m.name];
-    return {
-      method: m.name,
-      label: m.label,
-      status: 'landed',
-      ms: r.ms,
-      speedup: r.speedup,
-      recall20: r.recall20,
-      ndcg20: r.ndcg20,
-      auc: r.auc,
-      forgetInTop20: r.forgetInTop20,
-      forgetMeanRank: r.forgetMeanRank,
-      miaAuc: r.miaAuc,
-      top20Overlap: r.top20Overlap,
-      scoreCorr: r.scoreCorr,
-      paramRelErr: r.fidelity.paramRelErr,
-      paramCos: r.fidelity.paramCos,
-      scoreRelErr: r.fidelity.scoreRelErr,
-      movementPearson: r.movementPearson,
-      movementCos: r.movementCos,
-      movementPerHop: r.movementPerHop,
-      hessian: r.hessian ?? '',
-      hvps: r.hvps ?? '',
-      cgIters: r.cgIters ?? '',
-      rowsTouched: r.rowsTouched,
-      firstRequestMs: r.firstRequestMs,
-      speedupFirst: r.speedupFirst,
-      notes: r.notes.join(' | '),
-    };
-  });
-  const missing = result.report.pending.filter((n) => n !== 'noise floor').map((n) => ({ method: n, label: labels[n] ?? n, status: status === 'running' ? 'running' : 'not run' }));
-  return [...landed, ...missing];
-}
+const TwoRefs = memo(TwoReferences);
 
 /** "Copy link" says what happened, on the button and to a screen reader. */
 function CopyLink({ incomplete }: { incomplete: string }) {
@@ -95,6 +47,8 @@ export function Explorer() {
   const methodInfo = useStore((s) => s.methodInfo);
   const [series, setSeries] = useState('reference');
   const heading = useRef<HTMLHeadingElement>(null);
+  const trainPanelRecall = useStore((s) => s.summary?.metrics.recall);
+  const epochs = useStore((s) => s.summary?.epochs);
 
   // New results take the focus from the Forget button (or from nowhere, when a run started from a link);
   // a user who acted in the tour stays in the tour.
@@ -105,35 +59,18 @@ export function Explorer() {
   }, [result]);
 
   if (!map || !result) return null;
-  const colourSeries = series === 'reference' || result.movement[series] ? series : result.reference ? 'reference' : (result.methods[0]?.name ?? series);
+  const colourOptions = seriesOptions(result);
+  const colourSeries = colourOptions.some((o) => o.name === series) ? series : (colourOptions[0]?.name ?? 'reference');
   const { report } = result;
-  const base = report.reference?.baselines;
-  const ctx: HeadlineContext = {
-    retrain: report.methods.retrain,
-    retrainPending: report.pending.includes('retrain'),
-    original: report.original,
-    prepMs: report.prepMs,
-    baselines: base
-      ? [
-          { label: 'no update (graph only)', paramRelErr: base.graphOnly.fidelity.paramRelErr },
-          { label: 'random', paramRelErr: base.random.fidelity.paramRelErr },
-          { label: 'oracle-scaled gradient', paramRelErr: base.scaledGradient.fidelity.paramRelErr },
-        ]
-      : undefined,
+  // The exports carry the page's notes and headline, and what has not landed (viz/resultExport.ts).
+  const notes = twinNotes(report, result.centreUser, trainPanelRecall);
+  const labels = Object.fromEntries(methodInfo.map((m) => [m.name, m.label]));
+  const exportJson = () => {
+    const { rows } = headlineOf(result, epochs, labels);
+    const json = resultJson(result, window.location.href, status ?? 'complete', notes, { rows, sentence: headlineSentence(rows, result.centreUser) });
+    download('unlearning-result.json', new Blob([json], { type: 'application/json' }));
   };
-  const lines = result.methods.map((m) => {
-    const r = report.methods[m.name];
-    return { name: m.name, ...headlineLine(m.name, { ...r, ...r.fidelity }, ctx) };
-  });
-  const exportJson = () =>
-    download(
-      'unlearning-result.json',
-      new Blob([JSON.stringify({ url: window.location.href, status, complete: report.complete, pending: report.pending, report, centreUser: result.centreUser, forgottenItems: result.forgottenItems, topBefore: result.topBefore, topAfter: result.topAfter }, null, 2)], {
-        type: 'application/json',
-      }),
-    );
-  const exportCsv = () =>
-    download('unlearning-result.csv', new Blob([toCsv(resultRows(result, status ?? 'complete', Object.fromEntries(methodInfo.map((m) => [m.name, m.label]))))], { type: 'text/csv' }));
+  const exportCsv = () => download('unlearning-result.csv', new Blob([toCsv(resultRows(result, status ?? 'complete', labels, notes))], { type: 'text/csv' }));
 
   return (
     <div className="explorer" data-testid="explorer" data-status={status ?? undefined}>
@@ -146,30 +83,7 @@ export function Explorer() {
           {report.removedUsers > 0 ? ' (the user is gone: their row is reset as Retrain leaves it and left out of movement statistics)' : ''}.{' '}
         </p>
         <ResultStatus />
-        <ul className="headline" data-testid="headline">
-          {lines.map((l) => (
-            <li key={l.name} data-method={l.name}>
-              <strong>{l.label}</strong>: {l.time} · {l.fidelity} ·{' '}
-              <span className={l.forgotten === false ? 'verdict-no' : undefined}>{l.forgot}</span>
-            </li>
-          ))}
-          <PendingRows />
-        </ul>
-        <StationarityNote result={result} />
-        <p className="muted">
-          Fidelity is measured against the{' '}
-          <strong>
-            <Term name="proximal reference">proximal reference</Term>
-          </strong>{' '}
-          — the trained model re-solved on all data and on the
-          remaining data, each held near it by a trust region of strength μ (the influence methods' damping), to convergence; their
-          difference is what the deletion does within that horizon
-          {report.reference
-            ? ` (μ = ${report.reference.mu.toExponential(0)}, ${report.reference.iterations} L-BFGS iterations, gradient ${fmt(report.reference.gradRatio, 2)} × the deletion's${report.reference.converged ? '' : ', not converged'})`
-            : ''}
-          . Utility and forgetting are
-          compared with <strong>scratch Retrain</strong>.
-        </p>
+        <Headline result={result} />
         <div className="row">
           <button type="button" onClick={exportJson}>
             Export JSON
@@ -186,18 +100,9 @@ export function Explorer() {
           />
         </div>
       </section>
-      <div className="figure-grid">
-        {/* Each figure draws in a task of its own (Staged), top to bottom, when a result lands. */}
-        <Staged value={result}>{(r) => <Graph result={r} series={colourSeries} onSeries={setSeries} />}</Staged>
-        <Staged value={result}>{(r) => <Fidelity result={r} />}</Staged>
-        <Staged value={result}>{(r) => <Hops result={r} />}</Staged>
-        <Staged value={result}>{(r) => <Scatter result={r} />}</Staged>
-        <Staged value={result}>{(r) => <Metrics result={r} />}</Staged>
-        <Staged value={result}>{(r) => <Tops result={r} />}</Staged>
-        <Staged value={result}>{(r) => <Scratch result={r} />}</Staged>
-        <TransformerPanel />
-      </div>
-      <Staged value={result}>{(r) => <LawsM result={r} />}</Staged>
+      {/* A figure beside the story: drawn in a task of its own, as the figures are. */}
+      <Staged value={result}>{(r) => <TwoRefs result={r} />}</Staged>
+      <ResultFigures result={result} series={colourSeries} onSeries={setSeries} />
     </div>
   );
 }

@@ -14,7 +14,7 @@ import type { ExplorerResult } from '../../../workers/protocol';
 import { PALETTE } from '../../palette';
 import { fmt } from '../../viz/stats';
 import { TableScroll } from '../DataTable';
-import { legendStyle, legendText, tick } from './chartStyle';
+import { useChartText } from './chartStyle';
 import { ChartImage, Figure } from './Figure';
 
 /** The baselines every method's fidelity is read against (fidelity.ts). */
@@ -26,8 +26,35 @@ export const BASELINES = [
 
 export const num = (v: unknown) => (typeof v === 'number' ? fmt(v, 3) : String(v));
 
+/**
+ * A bar drawn to at most `cap`; a value beyond it keeps the bar at the top of the axis with a break mark
+ * (two white slashes) and prints its value over the bar (the parameter error on the upper line, the
+ * score error on the lower one, so two clipped neighbours do not overlap).
+ */
+export function clippedBar(cap: number, key: 'paramRelErr' | 'scoreRelErr', font: number) {
+  return function ClippedBar(props: unknown) {
+    const { x, y, width, height, fill, fillOpacity, payload } = props as { x: number; y: number; width: number; height: number; fill: string; fillOpacity?: number; payload: Record<string, number> };
+    const value = payload[key];
+    const clipped = Number.isFinite(value) && value > cap;
+    return (
+      <g data-clipped={clipped ? key : undefined}>
+        <rect x={x} y={y} width={width} height={Math.max(0, height)} fill={fill} fillOpacity={fillOpacity} />
+        {clipped && (
+          <>
+            <path d={`M${x - 2},${y + 14} L${x + width + 2},${y + 6} M${x - 2},${y + 20} L${x + width + 2},${y + 12}`} stroke="#fff" strokeWidth={3} />
+            <text x={x + width / 2} y={y - 4 - (key === 'paramRelErr' ? font * 1.1 : 0)} textAnchor="middle" fontSize={font} fill="#1d1d1f">
+              {fmt(value, value >= 10 ? 1 : 2)}
+            </text>
+          </>
+        )}
+      </g>
+    );
+  };
+}
+
 /** Per method and baseline: parameter and score relative error against the proximal reference. */
 export function FidelityChart({ result }: { result: ExplorerResult }) {
+  const text = useChartText();
   const ref = result.report.reference;
   if (!ref) return null;
   const rows = [
@@ -39,29 +66,46 @@ export function FidelityChart({ result }: { result: ExplorerResult }) {
     .sort((a, b) => result.report.methods[a.name].fidelity.paramRelErr - result.report.methods[b.name].fidelity.paramRelErr)[0];
   const f = best && result.report.methods[best.name].fidelity;
   const sg = ref.baselines.scaledGradient.fidelity.paramRelErr;
+  // The axis stops at 3 (Retrain, another solution, scores tens): taller bars are drawn to the top (their
+  // values are cut here, not by a clip path, so the labels over them stay visible), marked and labelled.
+  const top = Math.max(0, ...rows.flatMap((r) => [r.paramRelErr, r.scoreRelErr]).filter(Number.isFinite));
+  const cap = Math.min(3, Math.max(1.2, top));
+  const clipped = rows.filter((r) => r.paramRelErr > cap || r.scoreRelErr > cap);
   const look = f
     ? `0 is the reference's own update; no update scores 1, and random directions with the reference's row norms ${fmt(ref.baselines.random.fidelity.paramRelErr, 2)} (√2 expected). Closest here: ${best.label}, relative error ${fmt(f.paramRelErr, 2)} (cosine ${fmt(f.paramCos, 2)}); ` +
       (f.paramRelErr < sg
         ? `better than the oracle-scaled gradient (${fmt(sg, 2)}), so the Hessian adds more than a step size.`
-        : `no better than the oracle-scaled gradient (${fmt(sg, 2)}): at this μ the update is essentially a scaled gradient.`)
+        : `no better than the oracle-scaled gradient (${fmt(sg, 2)}): at this μ the update is essentially a scaled gradient.`) +
+      (clipped.length ? ` Bars beyond ${fmt(cap, 1)} are cut (the white slashes) and labelled with their value: ${clipped.map((r) => r.label).join(', ')}.` : '')
     : 'Relative error of each update against the reference: 0 is exact, 1 is no update.';
+  // Solid = parameter error, light = score error, in every bar's own colour: the key shows the two shades in grey.
+  const fidelityLegend = () => (
+    <ul className="chart-legend">
+      <li>
+        <span className="swatch" style={{ background: '#555' }} /> solid: parameter relative error
+      </li>
+      <li>
+        <span className="swatch" style={{ background: '#555', opacity: 0.45 }} /> light: score-change relative error (users within 2 hops)
+      </li>
+    </ul>
+  );
   return (
     <Figure id="fidelity" title={`Fidelity to the proximal reference (μ = ${ref.mu.toExponential(0)})`} look={look} wide>
       <ChartImage label="Bar chart: each method's and baseline's relative error against the proximal reference; the numbers are in the table below">
       <ResponsiveContainer width="100%" height={280}>
-        <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 4 }} accessibilityLayer={false}>
+        <BarChart data={rows} margin={{ top: 8 + (clipped.length ? 2.3 * text.font : 0), right: 8, bottom: 4, left: 4 }} accessibilityLayer={false}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="short" interval={0} tick={tick} />
-          <YAxis width={52} domain={[0, (max: number) => Math.min(3, Math.max(1.2, max))]} allowDataOverflow tickFormatter={(v: number) => fmt(v, 2)} tick={tick} />
+          <XAxis dataKey="short" interval={0} tick={text.tick} />
+          <YAxis width={52 * text.scale} domain={[0, cap]} tickFormatter={(v: number) => fmt(v, 2)} tick={text.tick} />
           <Tooltip formatter={num} />
-          <Legend wrapperStyle={legendStyle} formatter={legendText} />
-          <ReferenceLine y={1} stroke="#999" strokeDasharray="4 4" label={{ value: 'no update', position: 'insideTopRight', style: { fontSize: 13, fill: '#333' } }} />
-          <Bar dataKey="paramRelErr" name="parameter relative error" fill={PALETTE.blue} isAnimationActive={false}>
+          <Legend wrapperStyle={text.legendStyle} content={fidelityLegend} />
+          <ReferenceLine y={1} stroke="#999" strokeDasharray="4 4" label={{ value: 'no update', position: 'insideTopRight', style: { fontSize: text.font, fill: '#333' } }} />
+          <Bar dataKey={(r: { paramRelErr: number }) => Math.min(r.paramRelErr, cap)} name="parameter relative error" fill={PALETTE.blue} isAnimationActive={false} shape={clippedBar(cap, 'paramRelErr', text.font)}>
             {rows.map((r) => (
               <Cell key={r.key} fill={r.colour} />
             ))}
           </Bar>
-          <Bar dataKey="scoreRelErr" name="score-change relative error (users within 2 hops)" fill={PALETTE.sky} fillOpacity={0.45} isAnimationActive={false}>
+          <Bar dataKey={(r: { scoreRelErr: number }) => Math.min(r.scoreRelErr, cap)} name="score-change relative error (users within 2 hops)" fill={PALETTE.sky} fillOpacity={0.45} isAnimationActive={false} shape={clippedBar(cap, 'scoreRelErr', text.font)}>
             {rows.map((r) => (
               <Cell key={r.key} fill={r.colour} fillOpacity={0.45} />
             ))}

@@ -188,7 +188,7 @@ function HorizonLesson({ defaultMu }: { defaultMu: number }) {
               label="Line chart: parameter relative error of each method and baseline against μ, on log scales; the numbers are under Show data"
             />
             <ul className="lesson" data-testid="horizon-lesson">
-              {horizonLesson(points, defaultMu).map((l) => (
+              {horizonLesson(points, defaultMu, Object.fromEntries(series.map((x) => [x.key, x.label]))).map((l) => (
                 <li key={l}>{l}</li>
               ))}
             </ul>

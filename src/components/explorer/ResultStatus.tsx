@@ -55,21 +55,3 @@ export function ResultStatus() {
     </p>
   );
 }
-
-/** The headline's rows of the methods that have not landed (its own component: it ticks with the clock
- *  and the progress, which must not re-render the figures). */
-export function PendingRows() {
-  const status = useStore((s) => s.resultStatus);
-  const pending = usePending();
-  return (
-    <>
-      {pending
-        .filter((p) => p.name !== 'noise floor')
-        .map((p) => (
-          <li key={p.name} data-method={p.name} className="pending">
-            <strong>{p.label}</strong>: {pendingLabel(p, status)}
-          </li>
-        ))}
-    </>
-  );
-}

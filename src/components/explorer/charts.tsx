@@ -22,12 +22,14 @@ import { niceTicks } from '../../viz/ticks';
 import { enteredCaption, forgottenCaption, paidCache, type SeriesList } from '../../viz/captions';
 import { TableScroll } from '../DataTable';
 import { Term } from '../Term';
-import { AXIS_FONT, legendStyle, legendText, tick, yTitle } from './chartStyle';
+import { legendText, useChartText, useClassMode } from './chartStyle';
+import { useStore } from '../../store';
+import { twinNotes } from '../../viz/twins';
 import { ChartImage, Figure } from './Figure';
 
 /** One colour per series everywhere: the proximal reference is black, scratch retrain grey; each method
  *  brings its own colour. */
-const SERIES_COLOURS: Record<string, string> = { reference: '#000000', scratch: PALETTE.grey };
+const SERIES_COLOURS: Record<string, string> = { reference: '#000000', scratch: PALETTE.grey, graphOnly: PALETTE.grey };
 const colour = (result: ExplorerResult, name: string) =>
   SERIES_COLOURS[name] ?? result.methods.find((m) => m.name === name)?.colour ?? PALETTE.orange;
 const num = (v: unknown) => (typeof v === 'number' ? fmt(v, 4) : String(v));
@@ -37,33 +39,41 @@ function labelOf(result: ExplorerResult, name: string): string {
   return result.methods.find((m) => m.name === name)?.label ?? name;
 }
 
-/** c. Mean movement per hop, grouped by method, the proximal reference beside them. */
+/** c. Mean movement per hop, grouped by method, the proximal reference beside them, and what no update
+ *  at all gets from the graph change (θ̂ unchanged, propagated over Â'). */
 export function HopChart({ result }: { result: ExplorerResult }) {
+  const text = useChartText();
   const ref = result.report.reference;
-  const series = [...(ref ? ['reference'] : []), ...result.methods.map((m) => m.name).filter((m) => m !== 'retrain')];
+  const graphOnly = ref?.baselines.graphOnly.fidelity.perHop;
+  const series = [...(ref ? ['reference'] : []), ...(graphOnly?.length ? ['graphOnly'] : []), ...result.methods.map((m) => m.name).filter((m) => m !== 'retrain')];
   const hops = (ref?.movementPerHop ?? Object.values(result.report.methods)[0]?.movementPerHop ?? []).length;
   const rows = Array.from({ length: hops }, (_, h) => {
     const row: Record<string, number | string> = { hop: `hop ${h + 1}` };
     if (ref) row.reference = ref.movementPerHop[h];
+    if (graphOnly?.length) row.graphOnly = graphOnly[h];
     for (const m of result.methods) if (m.name !== 'retrain') row[m.name] = result.report.methods[m.name].movementPerHop[h];
     return row;
   });
-  const name = (s: string) => (s === 'reference' ? 'Proximal reference' : labelOf(result, s));
+  const name = (s: string) => (s === 'reference' ? 'Proximal reference' : s === 'graphOnly' ? 'No update (graph only)' : labelOf(result, s));
+  const free =
+    ref && graphOnly?.length && hops >= 2
+      ? ` The grey bar is what every method gets for free from the graph change: with no update at all, hop 1 moves ${fmt(graphOnly[0], 4)} (the reference: ${fmt(ref.movementPerHop[0], 4)}) and hop 2 ${fmt(graphOnly[1], 4)} (the reference: ${fmt(ref.movementPerHop[1], 4)}); a method earns only what it adds to that.`
+      : '';
   return (
     <Figure
       id="hops"
       title="Movement per hop"
-      look="Bars as tall as the black reference bar mean the method moves the neighbourhood as much as the proximal reference (retraining within the trust region μ); the effect fades with distance. Height alone is weak evidence: read it with the fidelity figure."
+      look={`Bars as tall as the black reference bar mean the method moves the neighbourhood as much as the proximal reference; the effect fades with distance.${free} Height alone is weak evidence: read it with the fidelity figure.`}
       data={{ columns: ['hop', ...series.map(name)], rows: rows.map((r) => [r.hop, ...series.map((s) => r[s])]) }}
     >
       <ChartImage label={`Bar chart: mean embedding movement at hops 1 to ${hops} for ${series.map(name).join(', ')}`}>
-        <ResponsiveContainer width="100%" height={280}>
+        <ResponsiveContainer width="100%" height={280 * text.scale}>
           <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 4 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="hop" tick={tick} />
-            <YAxis tickFormatter={(v: number) => fmt(v, 3)} width={76} tick={tick} label={yTitle('mean ‖Δe‖')} />
+            <XAxis dataKey="hop" tick={text.tick} />
+            <YAxis tickFormatter={(v: number) => fmt(v, 3)} width={76 * text.scale} tick={text.tick} label={text.yTitle('mean ‖Δe‖')} />
             <Tooltip formatter={num} />
-            <Legend wrapperStyle={legendStyle} formatter={legendText} />
+            <Legend wrapperStyle={text.legendStyle} formatter={legendText} />
             {series.map((s) => (
               <Bar key={s} dataKey={s} name={name(s)} fill={colour(result, s)} isAnimationActive={false} />
             ))}
@@ -98,6 +108,7 @@ function PointCloud({ points }: { points: { x: number; y: number }[][] }) {
 
 /** d. Per-node movement of a method against the proximal reference. */
 export function MovementScatter({ result }: { result: ExplorerResult }) {
+  const text = useChartText();
   const candidates = result.methods.map((m) => m.name).filter((m) => m !== 'retrain' && result.movement[m]);
   const [method, setMethod] = useState(candidates.includes('ifru') ? 'ifru' : candidates[0]);
   const points = useMemo(() => {
@@ -157,13 +168,13 @@ export function MovementScatter({ result }: { result: ExplorerResult }) {
               domain={[0, axisMax]}
               ticks={ticks}
               tickFormatter={tickText}
-              tick={tick}
-              height={46}
-              label={{ value: 'proximal reference ‖Δe‖', position: 'insideBottom', offset: 0, style: { fontSize: AXIS_FONT, fill: '#333' } }}
+              tick={text.tick}
+              height={46 * text.scale}
+              label={{ value: 'proximal reference ‖Δe‖', position: 'insideBottom', offset: 0, style: { fontSize: text.font, fill: '#333' } }}
             />
-            <YAxis type="number" dataKey="y" name={method} domain={[0, axisMax]} ticks={ticks} tickFormatter={tickText} width={76} tick={tick} label={yTitle(`${labelOf(result, method)} ‖Δe‖`)} />
+            <YAxis type="number" dataKey="y" name={method} domain={[0, axisMax]} ticks={ticks} tickFormatter={tickText} width={76 * text.scale} tick={text.tick} label={text.yTitle(`${labelOf(result, method)} ‖Δe‖`)} />
             <ReferenceLine segment={[{ x: 0, y: 0 }, { x: axisMax, y: axisMax }]} stroke="#999" strokeDasharray="4 4" />
-            <Legend verticalAlign="top" height={28} wrapperStyle={legendStyle} formatter={legendText} />
+            <Legend verticalAlign="top" height={28} wrapperStyle={text.legendStyle} formatter={legendText} />
             {/* The series carry the legend and the axes' extent (two corner points); the points themselves are the PointCloud. */}
             {[1, 2, 3].map((h) => (
               <Scatter key={h} name={`hop ${h}`} data={h === 1 ? corners : []} shape={() => <g />} fill={HOP_COLOURS[h - 1]} isAnimationActive={false} />
@@ -178,14 +189,26 @@ export function MovementScatter({ result }: { result: ExplorerResult }) {
 
 /** e. Utility, completeness and cost per method, with the noise floor marked. */
 export function MetricsChart({ result }: { result: ExplorerResult }) {
+  const text = useChartText();
+  const trainPanelRecall = useStore((s) => s.summary?.metrics.recall);
   const { report } = result;
-  const noise = report.reference?.noiseFloor;
-  const rows = result.methods.map((m) => ({ ...report.methods[m.name], name: m.name, label: m.label }));
-  const times = rows.map((r) => r.ms).filter((v) => v > 0);
+  const ref = report.reference;
+  const noise = ref?.noiseFloor;
+  // The time a method's row leads with, as in the headline: its first request (the one-off cache included).
+  const rows = result.methods.map((m) => {
+    const r = report.methods[m.name];
+    return { ...r, name: m.name, label: m.label, shownMs: paidCache(r) ? r.firstRequestMs : r.ms };
+  });
+  const times = rows.map((r) => r.shownMs).filter((v) => v > 0);
   // Explicit log-scale bounds: every bar, the fastest too, stays inside the axis.
   const timeDomain: [number, number] = [Math.min(...times) / 2, Math.max(...times) * 1.5];
   // Counts, not fractions: "3 of 95" reads the same on every data set (0.53 and 7.4e-3 did not).
   const inTop = (r: { forgetInTop20Count: number }) => `${r.forgetInTop20Count} of ${report.forgotten}`;
+  const notes = twinNotes(report, result.centreUser, trainPanelRecall);
+  const mark = (key: string) => {
+    const k = notes.findIndex((n) => n.key === key);
+    return k < 0 ? null : <sup className="note-mark">{k + 1}</sup>;
+  };
   // The noise floor is named in the legend, not on its line (a label there sat over the bars).
   const utilityLegend = () => (
     <ul className="chart-legend">
@@ -197,7 +220,7 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
       </li>
       {noise && (
         <li>
-          <span className="key dashed" style={{ borderColor: '#000' }} /> noise floor (Recall@20 of a second scratch model)
+          <span className="key dashed" style={{ borderColor: '#000' }} /> noise floor: a second scratch model on all the data (note {notes.findIndex((n) => n.key === 'noise-floor') + 1})
         </li>
       )}
     </ul>
@@ -206,7 +229,7 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
     <Figure
       id="metrics"
       title="Metrics per method"
-      look="Good unlearning keeps Recall@20 near Retrain's, pushes the forgotten items down like Retrain does, and costs a fraction of its time. The dashed line is the noise floor: a second scratch model's Recall@20."
+      look="Good unlearning keeps Recall@20 near Retrain's, pushes the forgotten items down like Retrain does, and costs a fraction of its time. Times are first requests, as in the headline; the notes under the table say why a figure differs from its twin elsewhere."
       wide
     >
       <div className="metrics-grid">
@@ -214,25 +237,25 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
           <ResponsiveContainer width="100%" height={250}>
             <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 4 }} accessibilityLayer={false}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" interval={0} tick={tick} />
-              <YAxis domain={[0, 'auto']} tickFormatter={(v: number) => fmt(v, 2)} width={48} tick={tick} />
+              <XAxis dataKey="label" interval={0} tick={text.tick} />
+              <YAxis domain={[0, 'auto']} tickFormatter={(v: number) => fmt(v, 2)} width={48 * text.scale} tick={text.tick} />
               <Tooltip formatter={num} />
-              <Legend wrapperStyle={legendStyle} content={utilityLegend} />
+              <Legend wrapperStyle={text.legendStyle} content={utilityLegend} />
               <Bar dataKey="recall20" name="Recall@20" fill={PALETTE.blue} isAnimationActive={false} />
               <Bar dataKey="ndcg20" name="NDCG@20" fill={PALETTE.orange} isAnimationActive={false} />
               {noise && <ReferenceLine y={noise.recall20} stroke="#000" strokeDasharray="5 4" />}
             </BarChart>
           </ResponsiveContainer>
         </ChartImage>
-        <ChartImage label="Bar chart: time per method on a log scale; the numbers are in the table below">
+        <ChartImage label="Bar chart: time of each method's first request (the one-off cache included) on a log scale; the numbers are in the table below">
           <ResponsiveContainer width="100%" height={250}>
             <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 4 }} accessibilityLayer={false}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" interval={0} tick={tick} />
-              <YAxis scale="log" domain={timeDomain} allowDataOverflow tickFormatter={(v: number) => fmtMs(v)} width={64} tick={tick} />
+              <XAxis dataKey="label" interval={0} tick={text.tick} />
+              <YAxis scale="log" domain={timeDomain} allowDataOverflow tickFormatter={(v: number) => fmtMs(v)} width={64 * text.scale} tick={text.tick} />
               <Tooltip formatter={(v) => (typeof v === 'number' ? fmtMs(v) : String(v))} />
-              <Legend wrapperStyle={legendStyle} formatter={legendText} />
-              <Bar dataKey="ms" name="time (log scale)" fill={PALETTE.grey} isAnimationActive={false}>
+              <Legend wrapperStyle={text.legendStyle} formatter={legendText} />
+              <Bar dataKey="shownMs" name="time of a first request, cache included (log scale)" fill={PALETTE.grey} isAnimationActive={false}>
                 {rows.map((r) => (
                   <Cell key={r.name} fill={colour(result, r.name)} />
                 ))}
@@ -277,7 +300,10 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
         <tbody>
           <tr className="muted-row">
             <th scope="row">Original (before)</th>
-            <td>{fmt(report.original.recall20, 4)}</td>
+            <td>
+              <span data-testid="original-recall">{fmt(report.original.recall20, 4)}</span>
+              {mark('original-recall')}
+            </td>
             <td>{fmt(report.original.ndcg20, 4)}</td>
             <td>{inTop(report.original)}</td>
             <td>{fmt(report.original.forgetMeanRank, 0)}</td>
@@ -307,18 +333,41 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
               <td>{r.name === 'retrain' ? '1' : fmt(r.top20Overlap, 2)}</td>
               {/* Methods that read the per-model cache show their first request (cache included) and
                   the request once cached; the others cost the same every time. */}
-              <td>{paidCache(r) ? `${fmtMs(r.firstRequestMs)} / ${fmtMs(r.ms)}` : fmtMs(r.ms)}</td>
+              <td>
+                {paidCache(r) ? `${fmtMs(r.firstRequestMs)} / ${fmtMs(r.ms)}` : fmtMs(r.ms)}
+                {paidCache(r) && mark('times')}
+              </td>
               <td>
                 {r.name === 'retrain' ? '1×' : paidCache(r) ? `${fmtRatio(r.speedupFirst)} / ${fmtRatio(r.speedup)}` : fmtRatio(r.speedup)}
               </td>
             </tr>
           ))}
+          {ref && (
+            <tr className="muted-row" data-testid="reference-row">
+              <th scope="row">
+                <span className="swatch" style={{ background: '#000' }} /> Proximal reference
+              </th>
+              <td>{fmt(ref.model.recall20, 4)}</td>
+              <td>{fmt(ref.model.ndcg20, 4)}</td>
+              <td>{inTop(ref.model)}</td>
+              <td>{fmt(ref.model.forgetMeanRank, 0)}</td>
+              <td>{fmt(ref.model.miaAuc, 2)}</td>
+              <td>–</td>
+              <td>–</td>
+              <td>{fmt(ref.model.top20Overlap, 2)}</td>
+              <td>{fmtMs(ref.ms)} (two L-BFGS runs)</td>
+              <td>– (a yardstick)</td>
+            </tr>
+          )}
           {noise && (
             <tr className="muted-row">
               <th scope="row">
-                <Term name="noise-floor">Noise floor</Term> (scratch, seed + 1)
+                <Term name="noise-floor">Noise floor</Term> (all data, seed + 1)
               </th>
-              <td>{fmt(noise.recall20, 4)}</td>
+              <td>
+                {fmt(noise.recall20, 4)}
+                {mark('noise-floor')}
+              </td>
               <td>–</td>
               <td>–</td>
               <td>–</td>
@@ -333,32 +382,42 @@ export function MetricsChart({ result }: { result: ExplorerResult }) {
         </tbody>
       </table>
       </TableScroll>
+      <ol className="table-notes" data-testid="twin-notes">
+        {notes.map((n) => (
+          <li key={n.key} data-note={n.key}>
+            {n.text}
+          </li>
+        ))}
+      </ol>
     </Figure>
   );
 }
 
 /** g. Why per-node movement is not compared with scratch retraining. */
 export function ScratchLesson({ result }: { result: ExplorerResult }) {
+  const text = useChartText();
   const ref = result.report.reference;
   const noise = ref?.noiseFloor;
   if (!ref || !noise) return null;
   const rows = ref.movementPerHop.map((v, h) => ({ hop: `hop ${h + 1}`, deletion: v, scratch: noise.movementPerHop[h] }));
   const ratio = rows.reduce((a, r) => a + r.scratch, 0) / Math.max(1e-12, rows.reduce((a, r) => a + r.deletion, 0));
+  const retrain = result.report.methods.retrain?.fidelity.paramRelErr;
+  const far = (x: number) => fmt(x, x >= 10 ? 0 : 2);
   return (
     <Figure
       id="lesson"
       title="Why not compare with scratch retraining?"
-      look={`A scratch retrain with another seed moves every node ~${ratio.toFixed(0)}× more than the deletion does, and per node the two are unrelated (r = ${fmt(noise.movementPearson, 2)}); as an update its relative error against the reference is ${fmt(noise.fidelity.paramRelErr, 0)} (no update: 1). It shows training noise, not the deletion.`}
+      look={`The noise floor — a scratch retrain on all the data with another seed (seed + 1) — moves every node ~${ratio.toFixed(0)}× more than the deletion does, and per node the two are unrelated (r = ${fmt(noise.movementPearson, 2)}); as an update its distance to the reference is ${far(noise.fidelity.paramRelErr)} (no update: 1)${retrain !== undefined && Number.isFinite(retrain) ? `. Retrain — the same seed, without the data — is another model again, at ${far(retrain)}` : ''}. Both show training noise, not the deletion.`}
       data={{ columns: ['hop', 'the deletion (proximal reference)', 'scratch retrain, another seed'], rows: rows.map((r) => [r.hop, r.deletion, r.scratch]) }}
     >
       <ChartImage label="Bar chart: mean movement per hop caused by the deletion against a scratch retrain with another seed">
         <ResponsiveContainer width="100%" height={260}>
           <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 4 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="hop" tick={tick} />
-            <YAxis tickFormatter={(v: number) => fmt(v, 2)} width={70} tick={tick} label={yTitle('mean ‖Δe‖')} />
+            <XAxis dataKey="hop" tick={text.tick} />
+            <YAxis tickFormatter={(v: number) => fmt(v, 2)} width={70 * text.scale} tick={text.tick} label={text.yTitle('mean ‖Δe‖')} />
             <Tooltip formatter={num} />
-            <Legend wrapperStyle={legendStyle} formatter={legendText} />
+            <Legend wrapperStyle={text.legendStyle} formatter={legendText} />
             <Bar dataKey="deletion" name="the deletion (proximal reference)" fill="#000" isAnimationActive={false} />
             <Bar dataKey="scratch" name="scratch retrain, another seed" fill={PALETTE.grey} isAnimationActive={false} />
           </BarChart>
@@ -396,6 +455,7 @@ export function TopLists({ result }: { result: ExplorerResult }) {
 }
 
 function NeighbourLists({ result }: { result: ExplorerResult }) {
+  const classMode = useClassMode();
   const neighbours = result.neighbours ?? [];
   const [pick, setPick] = useState(0);
   const n = neighbours[Math.min(pick, neighbours.length - 1)];
@@ -428,6 +488,31 @@ function NeighbourLists({ result }: { result: ExplorerResult }) {
       }
       wide
     >
+      {classMode ? (
+        // Class mode: only what changed — the items that entered this neighbour's top-20, at their rank.
+        <div className="top-changes" data-testid="neighbour-changes">
+          {series.map((s) => {
+            const entered = s.top.map((it, k) => ({ it, rank: k + 1 })).filter((_, k) => s.entered[k]);
+            return (
+              <div key={s.label}>
+                <h4>{s.label}</h4>
+                {entered.length ? (
+                  <ul>
+                    {entered.map((e) => (
+                      <li key={e.it}>
+                        <span aria-hidden="true">+ </span>
+                        {e.it} <span className="muted">at rank {e.rank}</span>
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  <p className="muted">no item entered</p>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      ) : (
       <div className="top-lists" data-testid="neighbour-lists">
         <div>
           <h4>{n.user} before</h4>
@@ -452,6 +537,7 @@ function NeighbourLists({ result }: { result: ExplorerResult }) {
           </div>
         ))}
       </div>
+      )}
     </Figure>
   );
 }

@@ -10,7 +10,7 @@ import { topK } from '../evaluate';
 import { lightgcnCtrMetrics } from '../e2urec/lightgcn';
 import type { CtrMetrics } from '../common/ctr';
 import type { Dataset, LightGCNConfig } from '../types';
-import type { MethodResult, RequestContext, UnlearnOptions, UnlearnPrep } from './context';
+import { resetRemovedUsers, type MethodResult, type RequestContext, type UnlearnOptions, type UnlearnPrep } from './context';
 import {
   closeness,
   closenessProbe,
@@ -72,7 +72,10 @@ export interface UnlearnReport {
   /** Graph nodes in the movement neighbourhood (hop 1..K). */
   neighbourhood: number;
   settings: UnlearnOptions;
-  original: Utility & Completeness & { ctr: { test: CtrMetrics; forget: CtrMetrics } };
+  /** The trained model scored as the methods are (D_r's positives masked: the forgotten interactions
+   *  compete with the test items, as after the deletion), and `asTrained` as the training scored it
+   *  (every training interaction masked: the Train panel's figures). */
+  original: Utility & Completeness & { ctr: { test: CtrMetrics; forget: CtrMetrics }; asTrained: Utility };
   /** The methods that have landed, in the requested order. */
   methods: Record<string, MethodReport>;
   /** What has not landed yet, in the order it will run: method names, then 'noise floor'. */
@@ -94,6 +97,10 @@ export interface UnlearnReport {
     movementPerHop: number[];
     /** How far θ̂ is from a minimum of its own loss, against the deletion (reference/proximal.ts). */
     stationarity: Stationarity;
+    /** The reference as a model, scored as the methods are (its own row in the metrics table): θ̂ + Δ_ref
+     *  on Â', removed users' rows reset as every method resets them; top-20 overlap with Retrain's
+     *  (NaN until Retrain lands, and without Retrain). */
+    model: Utility & Completeness & { top20Overlap: number };
     baselines: Baselines;
     /** Scratch retrain on the full data with another seed vs the original model (null until it lands). */
     noiseFloor: {
@@ -178,6 +185,8 @@ export class RunLedger {
   private noiseFloorReport: NonNullable<UnlearnReport['reference']>['noiseFloor'] = null;
   private noiseNorms: Float32Array | null = null;
   private referenceNorms: Float32Array | null = null;
+  /** The reference as a model (propagated) and its figures; its closeness to Retrain once Retrain lands. */
+  private refModel: { E: Float32Array; figures: Utility & Completeness; top20Overlap?: number } | null = null;
 
   constructor(
     private readonly ds: Dataset,
@@ -208,6 +217,7 @@ export class RunLedger {
       ...utility(prep.Eold, this.d, dsR, cfg.seed),
       ...completeness(prep.Eold, this.d, dsR, split.forgotten, this.unseen, this.remainPos),
       ctr: lightgcnCtrMetrics(prep.theta, this.d, cfg.layers, prep.graphOld, ds, split, cfg.seed),
+      asTrained: utility(prep.Eold, this.d, ds, cfg.seed),
     };
   }
 
@@ -221,6 +231,12 @@ export class RunLedger {
     this.probe = fidelityProbe(this.prep, this.req, ref, this.hood);
     this.refBaselines = baselines(this.probe, ref.g);
     this.referenceNorms = movement(this.probe.refE, this.prep.Eold, this.cfg.dim, this.hood, this.cfg.layers, this.probe.refMove).norms;
+    // The reference as a deployable model: θ̂ + Δ_ref, the removed users' rows reset as every method resets them.
+    const theta = this.prep.theta.map((x, k) => x + ref.delta[k]);
+    resetRemovedUsers({ prep: this.prep, req: this.req, options: this.options }, theta, []);
+    const E = propagateCpu(this.req.graphNew, theta, this.d, this.cfg.layers);
+    const { dsR, split } = this.req;
+    this.refModel = { E, figures: { ...utility(E, this.d, dsR, this.cfg.seed), ...completeness(E, this.d, dsR, split.forgotten, this.unseen, this.remainPos) } };
     for (const x of this.landed.values()) x.own = x.move = undefined;
   }
 
@@ -228,7 +244,10 @@ export class RunLedger {
   land(name: string, result: MethodResult): void {
     const E = propagateCpu(this.req.graphNew, result.E0, this.d, this.cfg.layers);
     this.landed.set(name, { result, E });
-    if (name === 'retrain') for (const x of this.landed.values()) x.close = undefined;
+    if (name === 'retrain') {
+      for (const x of this.landed.values()) x.close = undefined;
+      if (this.refModel) this.refModel.top20Overlap = undefined;
+    }
   }
 
   /** The noise floor's model (a scratch retrain on the full data with seed + 1) has landed. */
@@ -312,6 +331,10 @@ export class RunLedger {
     }
     const pending = [...this.names.filter((n) => !this.landed.has(n)), ...(this.noisePending ? ['noise floor'] : [])];
     const ref = this.ref;
+    const refModel = this.refModel;
+    if (refModel && retrain && refModel.top20Overlap === undefined) {
+      refModel.top20Overlap = closeness(refModel.E, retrain.E, d, ds.nUsers, ds.nItems, this.probeUsers, this.remainPos, this.removed).top20Overlap;
+    }
     const report: UnlearnReport = {
       request: describeRequest(this.request, ds),
       forgotten: req.split.forgotten.u.length,
@@ -323,7 +346,7 @@ export class RunLedger {
       pending,
       complete: pending.length === 0,
       reference:
-        ref && this.probe && this.refBaselines
+        ref && this.probe && this.refBaselines && refModel
           ? {
               kind: ref.kind,
               mu: ref.mu,
@@ -334,6 +357,7 @@ export class RunLedger {
               runs: ref.runs,
               movementPerHop: this.probe.refPerHop,
               stationarity: ref.stationarity,
+              model: { ...refModel.figures, top20Overlap: refModel.top20Overlap ?? NaN },
               baselines: this.refBaselines,
               noiseFloor: this.noiseFloorReport,
             }
