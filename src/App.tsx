@@ -16,6 +16,7 @@ import { Welcome } from './components/Welcome';
 import { ForgetPanel } from './components/explorer/ForgetPanel';
 import { Explorer } from './components/explorer/Explorer';
 import { EmbeddingMap } from './components/explorer/EmbeddingMap';
+import { ChartWarmup } from './components/explorer/ChartWarmup';
 
 /** Skip links jump over the data and hyper-parameter fields straight to the actions. */
 function skipTo(selector: string) {
@@ -86,6 +87,7 @@ export function App() {
         </div>
       </main>
       <Glossary />
+      <ChartWarmup />
     </div>
   );
 }
