@@ -9,6 +9,7 @@ import { DataError } from '../src/core/data';
 import { Session, type DataOptions, type DatasetSummary } from '../src/core/session';
 import { isCancelled, type LightGCNConfig } from '../src/core/types';
 import { METHOD_INFO } from '../src/core/unlearn';
+import { startThreads } from '../src/core/spmm/threads';
 import { loadModel, modelKey, saveModel } from './modelCache';
 import type { EngineApi, LoadProgress, TrainEvent, TrainSummary } from './protocol';
 
@@ -20,10 +21,14 @@ export class Engine implements Omit<EngineApi, 'loseDevice'> {
   private device: GPUDevice | null = null;
   private deviceLost = false;
   private initQueue: Promise<unknown> = Promise.resolve();
+  private threads: Promise<unknown> | null = null;
 
-  /** Backend switches never interleave (a second caller waits for the first to finish). */
+  /** Backend switches never interleave (a second caller waits for the first to finish). The kernels'
+   *  threads start once, before the first choice (one per core where the page is cross-origin
+   *  isolated; otherwise one, and the badge says why). */
   async init(preferred?: string): Promise<BackendInfo> {
-    const next = this.initQueue.then(() => this.use(() => chooseBackend(preferred)));
+    this.threads ??= startThreads();
+    const next = this.initQueue.then(() => this.threads).then(() => this.use(() => chooseBackend(preferred)));
     this.initQueue = next.catch(() => undefined);
     return next;
   }

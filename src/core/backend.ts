@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 // Registers the wasm backend (in the browser the worker says where its binaries are served).
-import '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { randomGraph } from './graph';
 import { bprLoss, propagate } from './lightgcn';
 import { makeRng } from './rng';
@@ -23,6 +23,7 @@ import {
 } from './spmm';
 
 import { DEFAULT_BACKEND_ORDER } from './backendOrder';
+import { threadStatus, type ThreadStatus } from './spmm/threads';
 
 export { DEFAULT_BACKEND_ORDER };
 
@@ -43,6 +44,23 @@ export interface BackendSelection {
 export interface BackendInfo extends BackendSelection {
   /** Adapter description where webgpu initialised (e.g. "google swiftshader"). */
   adapter?: string;
+  /** Threads of the WebAssembly kernels (SpMM, the triple passes, the typed training step) and why
+   *  that many (src/core/spmm/threads.ts). */
+  threads?: ThreadStatus;
+  /** Threads of tfjs's own wasm backend when it runs (its threaded build loads where the page is
+   *  cross-origin isolated; in Node tfjs never threads it). */
+  tfjsThreads?: number;
+}
+
+/** Our kernels' threads and, on wasm, tfjs's own. */
+function threadsInfo(backend: string): Pick<BackendInfo, 'threads' | 'tfjsThreads'> {
+  let tfjsThreads: number | undefined;
+  try {
+    if (backend === 'wasm') tfjsThreads = getThreadsCount();
+  } catch {
+    /* not initialised */
+  }
+  return { threads: threadStatus(), ...(tfjsThreads ? { tfjsThreads } : {}) };
 }
 
 function close(got: ArrayLike<number>, want: ArrayLike<number>, tol: number): boolean {
@@ -271,7 +289,7 @@ export async function chooseBackend(
   if (forced) {
     const sel = await selectBackend(strict ? [forced] : [forced, ...order]);
     if (strict && sel.backend !== forced) throw new Error(`backend ${forced} is not available: ${sel.reason}`);
-    return { ...sel, reason: sel.backend === forced ? `${forced}: chosen by you` : sel.reason };
+    return { ...sel, reason: sel.backend === forced ? `${forced}: chosen by you` : sel.reason, ...threadsInfo(sel.backend) };
   }
   const bench = await benchmarkBackends(order);
   const sel = await selectBackend(bench.fastest ? [bench.fastest, ...order] : order);
@@ -279,6 +297,7 @@ export async function chooseBackend(
     backend: sel.backend,
     reason: bench.fastest === sel.backend ? `auto: ${bench.reason}` : sel.reason,
     tried: bench.results.map((r) => ({ name: r.name, ok: r.ok, ms: r.msPerSpmm, error: r.error })),
+    ...threadsInfo(sel.backend),
   };
 }
 
