@@ -45,5 +45,6 @@ const api: EngineApi = {
   restore: (cfg) => engine.restore(cfg),
   transformerUnlearn: (forget, methods, epochs, onProgress) => engine.transformerUnlearn(forget, methods, epochs, onProgress),
   loseDevice: () => engine.loseDevice(),
+  gpuCounts: () => engine.gpuCounts(),
 };
 Comlink.expose(api);

@@ -15,6 +15,7 @@ import {
   propagateMean,
   propagateMeanCpu,
   registerSpmmKernels,
+  rowDot,
   scatterAddRows,
   scatterAddRowsCpu,
   spmm,
@@ -72,7 +73,7 @@ function close(got: ArrayLike<number>, want: ArrayLike<number>, tol: number): bo
 }
 
 /**
- * Runs spmm, propagateMean, gatherRows and scatterAddRows on the current backend on a small
+ * Runs spmm, propagateMean, gatherRows, scatterAddRows and rowDot on the current backend on a small
  * random graph and compares them with the typed-array kernels (tolerance 1e-4).
  */
 export async function selfCheck(): Promise<boolean> {
@@ -91,15 +92,18 @@ export async function selfCheck(): Promise<boolean> {
     const p = propagateMean(gt, x, 3);
     const rows = gatherRows(x, idx);
     const sc = scatterAddRows(rows, idx, g.n);
-    outs.push(y, p, rows, sc);
-    const [yv, pv, rv, sv] = await Promise.all(outs.map((t) => t.data()));
+    const dots = rowDot(rows, rows);
+    outs.push(y, p, rows, sc, dots);
+    const [yv, pv, rv, sv, dv] = await Promise.all(outs.map((t) => t.data()));
     const wantRows = new Float32Array(idxs.length * d);
     idxs.forEach((r, b) => wantRows.set(xs.subarray(r * d, r * d + d), b * d));
+    const wantDots = Array.from(idxs, (_, b) => wantRows.subarray(b * d, b * d + d).reduce((s, v) => s + v * v, 0));
     return (
       close(yv, spmmCpu(g, xs, d), 1e-4) &&
       close(pv, propagateMeanCpu(g, xs, d, 3), 1e-4) &&
       close(rv, wantRows, 1e-6) &&
-      close(sv, scatterAddRowsCpu(wantRows, d, idxs, g.n), 1e-4)
+      close(sv, scatterAddRowsCpu(wantRows, d, idxs, g.n), 1e-4) &&
+      close(dv, wantDots, 1e-4)
     );
   } finally {
     tf.dispose([x, idx, ...outs]);
