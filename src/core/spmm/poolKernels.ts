@@ -13,7 +13,7 @@
  * (index · 4) into the per-triple / per-row arrays. Accumulation is float32; Adam's update is float64,
  * the same arithmetic as train.ts's AdamCpu.
  */
-import { I32, V128, F64, funcBody, laneLoop, moduleImportingMemory, op } from './wasm';
+import { I32, V128, F64, crossDotLanes, funcBody, laneLoop, moduleImportingMemory, op } from './wasm';
 
 const f64at = (offset: number) => [0x2b, 3, offset];
 const hsum = (acc: number) => [
@@ -96,18 +96,12 @@ function dotsBody(): number[] {
 function hvpWeightsBody(): number[] {
   const [U, II, J, X, Y, CF, Z, ZE, DB, W] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const [C, XU, XI, XJ, YU, YI, YJ, ACC] = [10, 11, 12, 13, 14, 15, 16, 17];
-  const at = (base: number) => [...op.get(base), ...op.get(C), ...op.add, ...op.v128load(0)];
   return funcBody([[7, I32], [1, V128]], rangeLoop(Z, ZE, 4, [
     ...rowOf(X, U, Z, DB, XU), ...rowOf(X, II, Z, DB, XI), ...rowOf(X, J, Z, DB, XJ),
     ...rowOf(Y, U, Z, DB, YU), ...rowOf(Y, II, Z, DB, YI), ...rowOf(Y, J, Z, DB, YJ),
     ...op.v128zero, ...op.set(ACC),
     ...op.i32(0), ...op.set(C),
-    ...laneLoop(C, DB, [
-      ...op.get(ACC),
-      ...at(XI), ...at(XJ), ...op.f32x4sub, ...at(YU), ...op.f32x4mul, ...op.f32x4add,
-      ...at(XU), ...at(YI), ...at(YJ), ...op.f32x4sub, ...op.f32x4mul, ...op.f32x4add,
-      ...op.set(ACC),
-    ]),
+    ...crossDotLanes(ACC, C, DB, [XU, XI, XJ], [YU, YI, YJ]),
     ...op.get(W), ...op.get(Z), ...op.add,
     ...op.get(CF), ...op.get(Z), ...op.add, ...op.f32load, ...hsum(ACC), ...op.f32mul,
     ...op.f32store,

@@ -208,12 +208,35 @@ describe('kernel pool on 1, 2 and 3 threads', () => {
     prep.dispose();
   });
 
+  it('the workers alone give the same bits (the caller taking no chunk)', () => {
+    const p = pool!;
+    const g = randomGraph(50, 80, 900, 4);
+    const x = normals(g.n * 16, 'workers');
+    useThreads(1);
+    const here = propagateMeanCpu(g, x, 16, 3);
+    useThreads(3);
+    const before = p.workerChunks;
+    p.callerClaims = false;
+    try {
+      expectSameBits([here, propagateMeanCpu(g, x, 16, 3)]);
+    } finally {
+      p.callerClaims = true;
+    }
+    expect(p.workerChunks - before).toBeGreaterThanOrEqual(3 * 2 * 4); // every chunk of the 3 layers
+  });
+
   it('a kernel that faults on a worker fails the job (and the pool goes on)', () => {
     const p = pool!;
     useThreads(2);
     const beyond = p.memory.buffer.byteLength + (1 << 20);
     const spmm = (at: number) => [KERNEL_ID.spmm, at, at, at, at, at, 0, 4, 64];
-    expect(() => p.run([[], spmm(beyond)])).toThrow(/worker thread/);
+    p.callerClaims = false;
+    try {
+      expect(() => p.run([spmm(beyond), spmm(beyond)])).toThrow(/worker thread/);
+    } finally {
+      p.callerClaims = true;
+    }
+    expect(() => p.run([spmm(beyond), spmm(beyond)])).toThrow();
     const g = randomGraph(5, 5, 12, 1);
     expect(Array.from(propagateMeanCpu(g, new Float32Array(g.n * 16).fill(1), 16, 2)).every(Number.isFinite)).toBe(true);
   });

@@ -1,10 +1,12 @@
 /**
  * A pool of threads running the WebAssembly SIMD kernels of ./poolKernels on one shared memory.
  *
- * The calling thread owns the memory and the allocator; `run(programs)` gives thread t the kernel
- * calls of programs[t] (one range of rows or triples each), runs programs[0] itself and waits for the
- * others with Atomics.wait — so callers stay synchronous (CG, L-BFGS, the gradient). Workers sit in
- * Atomics.wait between jobs (after a short spin) and never allocate.
+ * The calling thread owns the memory and the allocator; `run(chunks)` publishes a job of chunks (each
+ * a list of kernel calls on one range of rows or triples), takes chunks itself and waits for the rest
+ * with Atomics.wait — so callers stay synchronous (CG, L-BFGS, the gradient). Threads CLAIM chunks
+ * (compare-and-swap on one word holding the job's tag and the next chunk), so a worker that the OS has
+ * not scheduled costs the job nothing: the caller takes its chunks. Workers sit in Atomics.wait between
+ * jobs (after a short spin) and never allocate.
  *
  * Threads need: WebAssembly SIMD, a SharedArrayBuffer-backed (shared) WebAssembly.Memory — in a page
  * only when it is cross-origin isolated (COOP/COEP headers) — workers, and a calling thread that may
@@ -35,11 +37,15 @@ export interface ThreadStatus {
 
 const PAGE = 65536;
 const MAX_THREADS = 32;
-const PROG_INTS = 2048;
-// Control block (int indices): generation, done count, stop flag, error flag, then one job tag per
-// thread, then the programs.
-const GEN = 0, DONE = 1, STOP = 2, ERR = 3, TAG = 8, PROG = TAG + MAX_THREADS;
-const CTL_BYTES = (PROG + MAX_THREADS * PROG_INTS) * 4;
+/** Chunks per thread in a job: enough that a late or busy thread leaves little for the others to wait on. */
+const CHUNKS_PER_THREAD = 4;
+const MAX_CHUNKS = 256;
+const PROG_INTS = 1 << 16;
+// Control block (int indices): generation (wakes workers), chunks done, stop flag, error flag, threads
+// in use, chunk count, the claim word ((job tag << 16) | next chunk), then each chunk's program offset,
+// then the programs.
+const GEN = 0, DONE = 1, STOP = 2, ERR = 3, ACTIVE = 4, NCHUNK = 5, CLAIM = 6, OFFS = 16, PROG = OFFS + MAX_CHUNKS;
+const CTL_BYTES = (PROG + PROG_INTS) * 4;
 const HEAP_START = (CTL_BYTES + 63) & ~63;
 /** Worker spin before Atomics.wait (loads of the generation word): covers the gaps between the phases of
  *  one step (tens of µs) without burning a core between requests. */
@@ -47,7 +53,8 @@ const SPIN = 20000;
 /** A job that makes no progress for this long means a worker died: fail instead of hanging. */
 const STALL_MS = 60_000;
 
-// The worker: instantiate the kernels on the shared memory, say ready, then run jobs until told to stop.
+// The worker: instantiate the kernels on the shared memory, say ready, then claim and run chunks of
+// each job until told to stop.
 const WORKER_SOURCE = `'use strict';
 var isNode = typeof self === 'undefined';
 var port = isNode ? require('node:worker_threads').parentPort : null;
@@ -79,10 +86,16 @@ function setup(msg) {
     if (g === seen) { Atomics.wait(I32, c + ${GEN}, seen); continue; }
     seen = g;
     if (Atomics.load(I32, c + ${STOP}) !== 0) break;
-    if (Atomics.load(I32, c + ${TAG} + me) !== g) continue;
-    try { exec(I32, c + ${PROG} + me * ${PROG_INTS}, fns, msg.argc); } catch (e) { Atomics.store(I32, c + ${ERR}, 1); }
-    Atomics.add(I32, c + ${DONE}, 1);
-    Atomics.notify(I32, c + ${DONE});
+    if (me + 1 >= Atomics.load(I32, c + ${ACTIVE})) continue;
+    var tag = Atomics.load(I32, c + ${CLAIM}) >>> 16;
+    for (;;) {
+      var w = Atomics.load(I32, c + ${CLAIM});
+      if (w >>> 16 !== tag || (w & 0xffff) >= Atomics.load(I32, c + ${NCHUNK})) break;
+      if (Atomics.compareExchange(I32, c + ${CLAIM}, w, (w + 1) | 0) !== w) continue;
+      try { exec(I32, Atomics.load(I32, c + ${OFFS} + (w & 0xffff)), fns, msg.argc); } catch (e) { Atomics.store(I32, c + ${ERR}, 1); }
+      Atomics.add(I32, c + ${DONE}, 1);
+      Atomics.notify(I32, c + ${DONE});
+    }
   }
   send({ stopped: true });
   if (!isNode) close();
@@ -105,11 +118,19 @@ export class KernelPool {
   private workers: ThreadPort[] = [];
   private active = 1;
   private gen = 0;
-  /** Below this much work per thread (in units the caller states: multiply-adds), a job runs on one
-   *  thread: waking a worker costs more. Results do not depend on it (every split gives the same bits). */
+  /** Below this much work per chunk (in units the caller states: multiply-adds), a job has fewer chunks,
+   *  down to one (run on the calling thread: waking a worker costs more). Results do not depend on it:
+   *  every split gives the same bits. */
   minWorkPerThread = 1 << 16;
-  /** Jobs run on more than one thread so far (a test hook: did the threads run?). */
+  /** Jobs published to the workers so far (a test hook: did the threads run?). */
   parallelJobs = 0;
+  /** false: the calling thread takes no chunks and only waits (a test hook: the workers do everything). */
+  callerClaims = true;
+  /** Chunks the workers ran so far (a test hook). */
+  get workerChunks(): number {
+    return this.chunksByWorkers;
+  }
+  private chunksByWorkers = 0;
 
   constructor(memory: WebAssembly.Memory, shared: boolean, module: WebAssembly.Module) {
     this.memory = memory;
@@ -208,44 +229,59 @@ export class KernelPool {
 
   // ---- jobs -----------------------------------------------------------------------------------
 
-  /** How many threads a job of `work` units should use (at most `this.threads`). */
+  /** How many chunks a job of `work` units should be cut into: CHUNKS_PER_THREAD per thread in use, fewer
+   *  when a chunk would hold less than minWorkPerThread, one on one thread. */
   split(work: number): number {
-    const t = Math.min(this.active, Math.max(1, Math.floor(work / Math.max(1, this.minWorkPerThread))));
-    return Math.max(1, t);
+    if (this.active === 1) return 1;
+    const byWork = Math.floor(work / Math.max(1, this.minWorkPerThread));
+    return Math.max(1, Math.min(MAX_CHUNKS, this.active * CHUNKS_PER_THREAD, byWork));
   }
 
   /**
-   * Runs programs[t] on thread t (programs[0] here) and returns when all are done. A program is a
-   * flat list of kernel calls: id, then that kernel's arguments. Thread t never writes what another
-   * writes, so no order between them matters.
+   * Runs every chunk (a flat list of kernel calls: id, then that kernel's arguments) once, on whichever
+   * thread claims it, the calling thread included, and returns when all are done. No two chunks write
+   * the same memory, so no order between them matters.
    */
-  run(programs: number[][]): void {
-    const T = programs.length;
-    if (T > this.active) throw new Error(`run: ${T} programs for ${this.active} threads`);
-    if (T === 1) {
-      this.exec(programs[0]);
+  run(chunks: number[][]): void {
+    const N = chunks.length;
+    if (N > MAX_CHUNKS) throw new Error(`run: ${N} chunks (at most ${MAX_CHUNKS})`);
+    if (this.active === 1 || N === 1) {
+      for (const c of chunks) this.exec(c);
       return;
     }
     this.parallelJobs++;
     const ctl = this.i32(0, CTL_BYTES / 4);
-    const gen = ++this.gen;
-    for (let t = 1; t < T; t++) {
-      const prog = programs[t];
-      if (prog.length + 1 > PROG_INTS) throw new Error('run: program too long');
-      ctl.set(prog, PROG + (t - 1) * PROG_INTS);
-      ctl[PROG + (t - 1) * PROG_INTS + prog.length] = -1;
-      Atomics.store(ctl, TAG + t - 1, gen);
+    let at = PROG;
+    for (let k = 0; k < N; k++) {
+      const prog = chunks[k];
+      if (at + prog.length + 1 > PROG + PROG_INTS) throw new Error('run: programs too long');
+      ctl[OFFS + k] = at;
+      ctl.set(prog, at);
+      ctl[at + prog.length] = -1;
+      at += prog.length + 1;
     }
+    const tag = (this.gen = (this.gen + 1) & 0x7fff) || (this.gen = 1);
     Atomics.store(ctl, DONE, 0);
-    Atomics.store(ctl, GEN, gen);
+    Atomics.store(ctl, ACTIVE, this.active);
+    Atomics.store(ctl, NCHUNK, N);
+    Atomics.store(ctl, CLAIM, tag << 16);
+    Atomics.add(ctl, GEN, 1);
     Atomics.notify(ctl, GEN);
     let failure: unknown = null;
-    try {
-      this.exec(programs[0]);
-    } catch (e) {
-      failure = e;
+    let mine = 0;
+    while (this.callerClaims) {
+      const w = Atomics.load(ctl, CLAIM);
+      const k = w & 0xffff;
+      if (k >= N) break;
+      if (Atomics.compareExchange(ctl, CLAIM, w, (w + 1) | 0) !== w) continue;
+      mine++;
+      try {
+        this.exec(chunks[k]);
+      } catch (e) {
+        failure ??= e;
+      }
     }
-    const want = T - 1;
+    const want = N - mine;
     let done = Atomics.load(ctl, DONE);
     for (let s = 0; done < want && s < SPIN; s++) done = Atomics.load(ctl, DONE);
     let since = performance.now();
@@ -256,6 +292,7 @@ export class KernelPool {
       else if (performance.now() - since > STALL_MS) throw new Error('a kernel thread stopped responding');
       done = now;
     }
+    this.chunksByWorkers += want;
     if (Atomics.load(ctl, ERR) !== 0) {
       Atomics.store(ctl, ERR, 0);
       throw new Error('a kernel failed on a worker thread (out-of-bounds access?)');

@@ -7,7 +7,7 @@
  * WebAssembly SIMD is unavailable. (The BPR gradient and the exact Hessian's passes run on the
  * thread pool's gathers, ./poolKernels.)
  */
-import { I32, V128, elementLoop, funcBody, laneLoop, moduleOf, op } from './wasm';
+import { I32, V128, crossDotLanes, elementLoop, funcBody, laneLoop, moduleOf, op } from './wasm';
 
 // rawHvp(OU*, OI*, OJ*, QU*, QI*, QJ*, WU*, WI*, WJ*, D1*, D2*, mBytes, dBytes): the fast
 // Hessian-vector product of fastHessian.ts in one pass per interaction — θ rows at O·, vector rows
@@ -28,12 +28,7 @@ function rawHvpBody(): number[] {
     ...row(WU, wu), ...row(WI, wi), ...row(WJ, wj),
     ...op.v128zero, ...op.set(ACC),
     ...op.i32(0), ...op.set(C),
-    ...laneLoop(C, DB, [
-      ...op.get(ACC),
-      ...at(oi), ...at(oj), ...op.f32x4sub, ...at(qu), ...op.f32x4mul, ...op.f32x4add,
-      ...at(ou), ...at(qi), ...at(qj), ...op.f32x4sub, ...op.f32x4mul, ...op.f32x4add,
-      ...op.set(ACC),
-    ]),
+    ...crossDotLanes(ACC, C, DB, [ou, oi, oj], [qu, qi, qj]),
     ...scalar(D2), ...lane(0), ...lane(1), ...op.f32add, ...lane(2), ...lane(3), ...op.f32add, ...op.f32add, ...op.f32mul,
     ...op.f32x4splat, ...op.set(W),
     ...scalar(D1), ...op.f32x4splat, ...op.set(L),

@@ -97,6 +97,21 @@ export function laneLoop(i: number, nBytes: number, lane: number[]): number[] {
   ];
 }
 
+/**
+ * acc += (X_i − X_j) ⊙ Y_u + X_u ⊙ (Y_i − Y_j) over the 16-byte lanes of a row (local `c` from 0 to local
+ * `nBytes`); x and y are the locals holding the rows' addresses [u, i, j]. Summed, it is the directional
+ * derivative of the BPR score x_z = e_u·(e_i − e_j) at X along Y: the fast Hessian's s and H_E's weights.
+ */
+export function crossDotLanes(acc: number, c: number, nBytes: number, x: number[], y: number[]): number[] {
+  const at = (base: number) => [...op.get(base), ...op.get(c), ...op.add, ...op.v128load(0)];
+  return laneLoop(c, nBytes, [
+    ...op.get(acc),
+    ...at(x[1]), ...at(x[2]), ...op.f32x4sub, ...at(y[0]), ...op.f32x4mul, ...op.f32x4add,
+    ...at(x[0]), ...at(y[1]), ...at(y[2]), ...op.f32x4sub, ...op.f32x4mul, ...op.f32x4add,
+    ...op.set(acc),
+  ]);
+}
+
 /** A loop over i = 0, 4, … < nBytes (local `i`, a 4-byte element index), running `body`. */
 export function elementLoop(i: number, nBytes: number, body: number[]): number[] {
   return [

@@ -61,7 +61,7 @@ export function exactGradientAndHessian(
 ): { grad: Float32Array; gradData: Float32Array; hessian: HostHessian } {
   // The L2 term's gradient is Λθ̂: one count of the triples serves the gradient and the Hessian.
   const lambda = occurrences(g.n, spec.nUsers, data, spec.reg / spec.n);
-  const op = operatorFor(g, E, d, spec.nUsers, data, spec.n, lambda, spec.layers);
+  const op = operatorFor(g, E, d, data, spec, lambda);
   const gradData = propagateMeanCpu(g, op.gradE(), d, spec.layers);
   const grad = gradData.slice();
   addRowScaled(grad, lambda, theta, d);
@@ -83,15 +83,17 @@ export function hostHessian(
   layers: number,
 ): HostHessian {
   const lambda = occurrences(g.n, nUsers, data, reg / n);
-  return operatorFor(g, E, d, nUsers, data, n, lambda, layers).hessian;
+  return operatorFor(g, E, d, data, { nUsers, n, layers }, lambda).hessian;
 }
 
+type Shape = Pick<ObjectiveSpec, 'nUsers' | 'n' | 'layers'>;
+
 /** The pool's operator for d % 16 == 0 (SIMD propagation and triple kernels), else the plain-JS one. */
-function operatorFor(g: Graph, E: Float32Array, d: number, nUsers: number, data: Triples, n: number, lambda: Float64Array, layers: number): Operator {
+function operatorFor(g: Graph, E: Float32Array, d: number, data: Triples, shape: Shape, lambda: Float64Array): Operator {
   const pool = d % 16 === 0 ? kernelPool() : null;
-  if (pool) return pooledOperator(pool, g, E, d, nUsers, data, n, lambda, layers);
-  const op = tripleOperator(E, d, nUsers, data, n);
-  return { gradE: () => op.gradE(), hessian: operatorHessian(g, op, d, lambda, data.users.length, layers) };
+  if (pool) return pooledOperator(pool, g, E, d, data, shape, lambda);
+  const op = tripleOperator(E, d, shape.nUsers, data, shape.n);
+  return { gradE: () => op.gradE(), hessian: operatorHessian(g, op, d, lambda, data.users.length, shape.layers) };
 }
 
 /** Frees a pooled operator's memory once its Hessian is unreachable (the per-model cache dropped). */
@@ -102,17 +104,7 @@ const unreachable = new FinalizationRegistry<() => void>((release) => release())
  * there end to end: P v (SIMD propagation), w_z = ℓ''_z/n · ((E_i − E_j)·(Pv)_u + E_u·((Pv)_i − (Pv)_j))
  * per triple, H_E's gather per row (in triple order), P again, + Λv — each step split over the threads.
  */
-function pooledOperator(
-  p: KernelPool,
-  g: Graph,
-  E: Float32Array,
-  d: number,
-  nUsers: number,
-  data: Triples,
-  n: number,
-  lambda: Float64Array,
-  layers: number,
-): Operator {
+function pooledOperator(p: KernelPool, g: Graph, E: Float32Array, d: number, data: Triples, { nUsers, n, layers }: Shape, lambda: Float64Array): Operator {
   const m = data.users.length;
   const nNodes = g.n;
   const size = E.length;
