@@ -32,6 +32,13 @@ export interface HostHessian {
   hvpRows(rows: Int32Array, v: Float32Array): Float32Array;
   /** Triples the products read (all of D). */
   interactions: number;
+  /**
+   * P_g ∇_E Σ_{z ∈ D \ without} softplus(−x_z(E)) / n at E = P_g θ on another graph g (Â'): the BPR part of
+   * ∇L_{D_r}(θ; Â') from the cached layout of D, the triples `without` (indices into D) weighted 0 —
+   * the remaining triples in the same order, so the same sums as a layout of D_r without building one.
+   * Absent where the pool's kernels do not run.
+   */
+  dataGradientOn?(g: Graph, theta: Float32Array, without: Int32Array): Float32Array;
 }
 
 /** H_E on the triples at E, and the data term of ∇_E L from the same scores (the plain-JS form,
@@ -147,6 +154,25 @@ function pooledOperator(p: KernelPool, g: Graph, E: Float32Array, d: number, dat
     },
     hvpRows(rows, v) {
       return gatherRowsCpu(hessian.hvpFull(scatterRowsCpu(v, d, rows, nNodes)), d, rows);
+    },
+    dataGradientOn(g2, theta, without) {
+      if (g2.n !== nNodes || theta.length !== size) throw new Error('dataGradientOn: the graph or θ does not match the layout');
+      const gr = residentCsr(p, g2);
+      const C = p.alloc(Math.max(1, m) * 4);
+      try {
+        p.f32(V, size).set(theta);
+        propagateAt(p, gr, V, PV, d, layers); // E' = P' θ
+        layout.dots(PV, C, d);
+        const c = p.f32(C, m);
+        const inv = 1 / n;
+        for (let z = 0; z < m; z++) c[z] = -inv / (1 + Math.exp(c[z]));
+        for (let k = 0; k < without.length; k++) c[without[k]] = 0;
+        layout.gather(PV, C, HE, d);
+        propagateAt(p, gr, HE, OUT, d, layers);
+        return p.f32(OUT, size).slice();
+      } finally {
+        p.release(C);
+      }
     },
   };
   unreachable.register(hessian, release);

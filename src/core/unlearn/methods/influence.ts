@@ -37,7 +37,10 @@ import { objectiveGradient, objectiveGradientAt, triplesOf, tripleTensors, type 
 function unlearningGradientHost(prep: UnlearnContext['prep'], req: UnlearnContext['req']): Float32Array {
   const d = prep.cfg.dim;
   const { nUsers, reg, n } = prep.spec;
-  const gNew = objectiveGradientHost(req.graphNew, prep.theta, d, req.remain, { ...prep.spec, reg: 0 }, undefined, false).grad;
+  // On the kernel pool, from the cache's layout of D with D_f weighted 0 (no layout of D_r to build).
+  const gNew =
+    prep.exactHessian.dataGradientOn?.(req.graphNew, prep.theta, req.split.forgetIdx) ??
+    objectiveGradientHost(req.graphNew, prep.theta, d, req.remain, { ...prep.spec, reg: 0 }, undefined, false).grad;
   const g = subtract(prep.gradOldData, gNew);
   if (reg !== 0) regGradient(prep.theta, d, nUsers, req.forget, reg, 1 / n, g);
   return g;
