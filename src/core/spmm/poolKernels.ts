@@ -214,6 +214,47 @@ function rowScaleAddBody(): number[] {
   ]));
 }
 
+/**
+ * The conjugate-gradient solve's vector loops over elements [k, kEnd) (byte offsets), in float64 with
+ * float32 stores — the arithmetic of cg.ts's JS loops — each sum written as one float64 at `out` (a
+ * block's partial: the caller adds the blocks in order). prm: μ, α, β (float64).
+ *   cgDot(a, b, k, kEnd, out)                 out = Σ a·b
+ *   cgCurvature(p, hp, prm, k, kEnd, out)     out = Σ p·(hp + μp)
+ *   cgStep(x, r, p, hp, prm, k, kEnd, out)    x += αp; r −= α(hp + μp); out = Σ r² (r before rounding)
+ *   cgDirection(p, r, prm, k, kEnd)           p = r + βp
+ */
+function cgBody(kind: 'dot' | 'curvature' | 'step' | 'direction'): number[] {
+  const names = {
+    dot: ['A', 'B', 'K', 'KE', 'OUT'],
+    curvature: ['P', 'HP', 'PR', 'K', 'KE', 'OUT'],
+    step: ['X', 'R', 'P', 'HP', 'PR', 'K', 'KE', 'OUT'],
+    direction: ['P', 'R', 'PR', 'K', 'KE'],
+  }[kind];
+  const a = Object.fromEntries(names.map((n, i) => [n, i])) as Record<string, number>;
+  const [S, T, MU, AL, BE] = [0, 1, 2, 3, 4].map((i) => names.length + i);
+  const ld = (arr: number) => [...op.get(arr), ...op.get(a.K), ...op.add, ...op.f32load, ...op.f64promote];
+  const st = (arr: number, value: number[]) => [...op.get(arr), ...op.get(a.K), ...op.add, ...value, ...op.f32demote, ...op.f32store];
+  const param = (k: number) => [...op.get(a.PR), ...f64at(8 * k)];
+  const body: Record<typeof kind, number[]> = {
+    dot: [...op.get(S), ...ld(a.A), ...ld(a.B), ...op.f64mul, ...op.f64add, ...op.set(S)],
+    curvature: [...op.get(S), ...ld(a.P), ...ld(a.HP), ...op.get(MU), ...ld(a.P), ...op.f64mul, ...op.f64add, ...op.f64mul, ...op.f64add, ...op.set(S)],
+    step: [
+      ...st(a.X, [...ld(a.X), ...op.get(AL), ...ld(a.P), ...op.f64mul, ...op.f64add]),
+      ...ld(a.R), ...op.get(AL), ...ld(a.HP), ...op.get(MU), ...ld(a.P), ...op.f64mul, ...op.f64add, ...op.f64mul, ...op.f64sub, ...op.set(T),
+      ...st(a.R, op.get(T)),
+      ...op.get(S), ...op.get(T), ...op.get(T), ...op.f64mul, ...op.f64add, ...op.set(S),
+    ],
+    direction: st(a.P, [...ld(a.R), ...op.get(BE), ...ld(a.P), ...op.f64mul, ...op.f64add]),
+  };
+  const setup = 'PR' in a ? [...param(0), ...op.set(MU), ...param(1), ...op.set(AL), ...param(2), ...op.set(BE)] : [];
+  return funcBody([[5, F64]], [
+    ...op.f64const(0), ...op.set(S),
+    ...setup,
+    ...rangeLoop(a.K, a.KE, 4, body[kind]),
+    ...('OUT' in a ? [...op.get(a.OUT), ...op.get(S), ...op.f64store] : []),
+  ]);
+}
+
 /** The kernels by name, with their parameter counts (all i32): the pool's instruction set. */
 export const POOL_KERNELS = [
   { name: 'spmm', params: 8, body: spmmBody },
@@ -225,6 +266,10 @@ export const POOL_KERNELS = [
   { name: 'gather2', params: 13, body: () => gatherBody(true) },
   { name: 'regAdam', params: 10, body: regAdamBody },
   { name: 'rowScaleAdd', params: 6, body: rowScaleAddBody },
+  { name: 'cgDot', params: 5, body: () => cgBody('dot') },
+  { name: 'cgCurvature', params: 6, body: () => cgBody('curvature') },
+  { name: 'cgStep', params: 8, body: () => cgBody('step') },
+  { name: 'cgDirection', params: 5, body: () => cgBody('direction') },
 ] as const;
 
 export type PoolKernelName = (typeof POOL_KERNELS)[number]['name'];

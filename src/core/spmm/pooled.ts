@@ -265,3 +265,88 @@ export function rowBounds(p: KernelPool, n: number, d: number): number[] {
 }
 
 export { programs as threadPrograms };
+
+/**
+ * The vectors of a conjugate-gradient solve (x, r, p and the product H p) in the pool, with its loops
+ * as kernels over fixed blocks of elements: each sum is a float64 partial per block, added here in
+ * block order, and the blocks depend on the length only — so the same bits on any thread count.
+ */
+export class PooledCgVectors {
+  private readonly blocks: number[];
+  private readonly X: number;
+  private readonly R: number;
+  private readonly P: number;
+  private readonly HP: number;
+  private readonly prm: number;
+  private readonly part: number;
+
+  constructor(
+    private readonly p: KernelPool,
+    readonly n: number,
+  ) {
+    const block = Math.max(16384, Math.ceil(n / 200));
+    this.blocks = [];
+    for (let k = 0; k < n; k += block) this.blocks.push(k);
+    this.blocks.push(n);
+    [this.X, this.R, this.P, this.HP] = [n, n, n, n].map((f) => p.alloc(Math.max(1, f) * 4));
+    this.prm = p.alloc(24);
+    this.part = p.alloc(8 * this.blocks.length);
+    p.f32(this.X, n).fill(0);
+  }
+
+  /** r = p = b; returns ‖b‖². */
+  start(b: Float32Array): number {
+    this.p.f32(this.R, this.n).set(b);
+    this.p.f32(this.P, this.n).set(b);
+    return this.sum((a, e) => [K.cgDot, this.R, this.R, a * 4, e * 4, this.partAt(a)]);
+  }
+
+  /** A copy of p (the product's input). */
+  direction(): Float32Array {
+    return this.p.f32(this.P, this.n).slice();
+  }
+
+  /** pᵀ(Hp + μp) with Hp = hp. */
+  curvature(hp: Float32Array, mu: number): number {
+    this.p.f32(this.HP, this.n).set(hp);
+    this.params(mu, 0, 0);
+    return this.sum((a, e) => [K.cgCurvature, this.P, this.HP, this.prm, a * 4, e * 4, this.partAt(a)]);
+  }
+
+  /** x += αp; r −= α(Hp + μp); returns ‖r‖². */
+  step(alpha: number, mu: number): number {
+    this.params(mu, alpha, 0);
+    return this.sum((a, e) => [K.cgStep, this.X, this.R, this.P, this.HP, this.prm, a * 4, e * 4, this.partAt(a)]);
+  }
+
+  /** p = r + βp. */
+  turn(beta: number): void {
+    this.params(0, 0, beta);
+    this.p.run(programs(this.blocks, (a, e) => [K.cgDirection, this.P, this.R, this.prm, a * 4, e * 4]));
+  }
+
+  /** A copy of x. */
+  solution(): Float32Array {
+    return this.p.f32(this.X, this.n).slice();
+  }
+
+  release(): void {
+    for (const b of [this.X, this.R, this.P, this.HP, this.prm, this.part]) this.p.release(b);
+  }
+
+  private partAt(a: number): number {
+    return this.part + 8 * this.blocks.indexOf(a);
+  }
+
+  private params(mu: number, alpha: number, beta: number): void {
+    this.p.f64(this.prm, 3).set([mu, alpha, beta]);
+  }
+
+  private sum(make: (a: number, e: number) => number[]): number {
+    this.p.run(programs(this.blocks, make));
+    const parts = this.p.f64(this.part, this.blocks.length - 1);
+    let s = 0;
+    for (let k = 0; k < parts.length; k++) s += parts[k];
+    return s;
+  }
+}

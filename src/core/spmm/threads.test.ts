@@ -15,6 +15,7 @@ import { exactGradientAndHessian } from '../unlearn/hessian/hostHessian';
 import { objectiveGradientHost } from '../unlearn/objective/hostObjective';
 import { fixedNegatives, triplesOf } from '../unlearn/objective/objective';
 import { DEFAULT_UNLEARN_OPTIONS, methodByName, prepareRequest, prepareUnlearning } from '../unlearn';
+import { solveHvp } from '../unlearn/hessian/cg';
 import { propagateMeanJs, spmmJs } from './kernel';
 import { propagateMeanCpu, spmmCpu } from '.';
 import { TripleLayout } from './pooled';
@@ -183,8 +184,23 @@ describe('kernel pool on 1, 2 and 3 threads', () => {
     expectSameBits([products[0], ...built.slice(1).map((b) => b.hessian.hvpFull(v))]);
   });
 
+  it('the CG solve\'s loops: the same bits on every count, and the solution of a known system', async () => {
+    const n = 50_000;
+    const diag = Float32Array.from({ length: n }, (_, k) => 1 + (k % 7) / 3);
+    const b = normals(n, 'b');
+    const mu = 0.5;
+    const pool = kernelPool()!;
+    const before = pool.parallelJobs;
+    const runs = await onEachCountAsync(() => solveHvp((v) => v.map((x, k) => diag[k] * x), b, { damping: mu, maxIter: 40, tol: 1e-7 }));
+    expect(pool.parallelJobs).toBeGreaterThan(before);
+    expectSameBits(runs.map((r) => r.x));
+    expect(runs[0].iters).toBeLessThan(40);
+    for (let k = 0; k < n; k += 997) expect(runs[0].x[k]).toBeCloseTo(b[k] / (diag[k] + mu), 4);
+  });
+
   const small = (): { ds: Dataset; cfg: LightGCNConfig } => ({
-    ds: { ...tinyDataset(60, 90, 10, 8), test: { u: new Int32Array(0), i: new Int32Array(0) } },
+    // 320 nodes × 16: the solve's 5,120 unknowns run on the pool's CG kernels too.
+    ds: { ...tinyDataset(120, 200, 10, 8), test: { u: new Int32Array(0), i: new Int32Array(0) } },
     cfg: { ...DEFAULT_LIGHTGCN, dim: 16, layers: 3, batch: 64, epochs: 2, lr: 0.01, evalEvery: 0 },
   });
 
