@@ -29,7 +29,8 @@
  *    count and of IFRU's update, then the ratios beside the goals (epoch ≥ 1.6×, request ≥ 1.4×).
  * Flags: --data default|small (default), --epochs N (20), --backend wasm|cpu (wasm), --sweep,
  * --seed S (2024), --repeats R (5), --threads N|auto (the kernels' threads for everything but the
- * thread comparison; auto: one per core), --thread-repeats R (3).
+ * thread comparison; auto: one per core), --thread-repeats R (3), --threads-only (the setup line and
+ * the thread comparison alone).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -70,6 +71,7 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '5' },
     threads: { type: 'string', default: 'auto' },
     'thread-repeats': { type: 'string', default: '3' },
+    'threads-only': { type: 'boolean', default: false },
   },
 });
 
@@ -396,6 +398,13 @@ async function main(): Promise<void> {
   const trained = { E0: result.E0, graph: result.graph, epochMs: result.msPerEpochMean, seededInit: result.seededInit };
 
   const user = userNear(ds, 232);
+  if (values['threads-only']) {
+    emit({ bench: 'unlearn-setup', data: preset, backend: tf.getBackend(), train: ds.train.u.length, epochs: cfg.epochs, threads: started });
+    await threadTiming(ds, trained, cfg, { kind: 'user', user }, started);
+    session.dispose();
+    await stopThreads();
+    return;
+  }
   const items = itemsOf(ds, user);
   const partialItems = makeRng(`bench-partial:${seed}`).shuffle(items.slice()).slice(0, 20);
   const requests: [string, ForgetRequest][] = [

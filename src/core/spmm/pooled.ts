@@ -301,9 +301,10 @@ export class PooledCgVectors {
     return this.sum((a, e) => [K.cgDot, this.R, this.R, a * 4, e * 4, this.partAt(a)]);
   }
 
-  /** A copy of p (the product's input). */
+  /** p, the product's input, as a view into the pool: valid until the next allocation there (which can
+   *  grow a plain memory), so a product reads it before allocating — the host Hessians all do. */
   direction(): Float32Array {
-    return this.p.f32(this.P, this.n).slice();
+    return this.p.f32(this.P, this.n);
   }
 
   /** pᵀ(Hp + μp) with Hp = hp. */

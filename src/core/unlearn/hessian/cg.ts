@@ -4,7 +4,8 @@ import { makeYielder } from '../../common/yielder';
 import { PooledCgVectors } from '../../spmm/pooled';
 import { kernelPool } from '../../spmm/threads';
 
-/** Hessian-vector product v ↦ H v (undamped); may be async (tfjs downloads). */
+/** Hessian-vector product v ↦ H v (undamped); may be async (tfjs downloads). It reads v before anything
+ *  else: v may be a view into the kernel pool's memory, valid until the next allocation there. */
 export type Hvp = (v: Float32Array) => Float32Array | Promise<Float32Array>;
 
 export interface CgOptions {

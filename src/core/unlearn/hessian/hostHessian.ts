@@ -140,20 +140,28 @@ function pooledOperator(p: KernelPool, g: Graph, E: Float32Array, d: number, dat
     throw e;
   }
   const dB = d * 4;
+  /** OUT = Pᵀ H_E P V + ΛV, V already in the pool. */
+  const product = () => {
+    const gr = residentCsr(p, g);
+    propagateAt(p, gr, V, PV, d, layers);
+    layout.hvpWeights(pE, PV, D2, W, d);
+    layout.gather(pE, W, HE, d, PV, D1);
+    propagateAt(p, gr, HE, OUT, d, layers);
+    p.run(threadPrograms(rowBounds(p, nNodes, d), (a, b) => [KERNEL_ID.rowScaleAdd, OUT + a * dB, LAM, V + a * dB, a * 4, b * 4, dB]));
+  };
   const hessian: HostHessian = {
     interactions: m,
     hvpFull(v) {
-      const gr = residentCsr(p, g);
       p.f32(V, size).set(v);
-      propagateAt(p, gr, V, PV, d, layers);
-      layout.hvpWeights(pE, PV, D2, W, d);
-      layout.gather(pE, W, HE, d, PV, D1);
-      propagateAt(p, gr, HE, OUT, d, layers);
-      p.run(threadPrograms(rowBounds(p, nNodes, d), (a, b) => [KERNEL_ID.rowScaleAdd, OUT + a * dB, LAM, V + a * dB, a * 4, b * 4, dB]));
+      product();
       return p.f32(OUT, size).slice();
     },
     hvpRows(rows, v) {
-      return gatherRowsCpu(hessian.hvpFull(scatterRowsCpu(v, d, rows, nNodes)), d, rows);
+      // Scattered straight into the pool and gathered straight out of it (views taken after the
+      // product's allocations: they may grow a plain memory).
+      scatterRowsCpu(v, d, rows, nNodes, p.f32(V, size));
+      product();
+      return gatherRowsCpu(p.f32(OUT, size), d, rows);
     },
     dataGradientOn(g2, theta, without) {
       if (g2.n !== nNodes || theta.length !== size) throw new Error('dataGradientOn: the graph or θ does not match the layout');
