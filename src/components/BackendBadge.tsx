@@ -43,7 +43,7 @@ export function BackendBadge() {
       {threads && (
         <span className="backend-threads" data-testid="backend-threads" title="Threads of the WebAssembly kernels (SpMM, gradient, Hessian, training step)">
           {threads.threads === 1 ? `1 thread: ${threads.reason.replace(/^one thread: /, '')}` : `${threads.threads} threads`}
-          {backend.tfjsThreads ? ` (tfjs wasm: ${backend.tfjsThreads})` : ''}
+          {backend.tfjsThreads ? ` (tfjs wasm: ${backend.tfjsThreaded ? 'threaded build, ' : ''}${backend.tfjsThreads})` : ''}
         </span>
       )}
       <label>

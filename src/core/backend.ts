@@ -49,19 +49,24 @@ export interface BackendInfo extends BackendSelection {
    *  that many (src/core/spmm/threads.ts). */
   threads?: ThreadStatus;
   /** Threads of tfjs's own wasm backend when it runs (its threaded build loads where the page is
-   *  cross-origin isolated; in Node tfjs never threads it). */
+   *  cross-origin isolated; in Node tfjs never threads it). tfjs's default is half the logical cores,
+   *  1 to 4: 1 on a 2-core machine, threaded build or not. */
   tfjsThreads?: number;
+  /** True where tfjs's wasm backend runs its threaded build (Emscripten pthreads), false where its
+   *  single-threaded one; absent off wasm. */
+  tfjsThreaded?: boolean;
 }
 
-/** Our kernels' threads and, on wasm, tfjs's own. */
-function threadsInfo(backend: string): Pick<BackendInfo, 'threads' | 'tfjsThreads'> {
-  let tfjsThreads: number | undefined;
+/** Our kernels' threads and, on wasm, tfjs's own and which of its builds runs. */
+function threadsInfo(backend: string): Pick<BackendInfo, 'threads' | 'tfjsThreads' | 'tfjsThreaded'> {
+  let tfjs: Pick<BackendInfo, 'tfjsThreads' | 'tfjsThreaded'> = {};
   try {
-    if (backend === 'wasm') tfjsThreads = getThreadsCount();
+    // The flag tfjs read (asynchronously, once) to pick its binary when the backend initialised.
+    if (backend === 'wasm') tfjs = { tfjsThreads: getThreadsCount(), tfjsThreaded: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') };
   } catch {
     /* not initialised */
   }
-  return { threads: threadStatus(), ...(tfjsThreads ? { tfjsThreads } : {}) };
+  return { threads: threadStatus(), ...tfjs };
 }
 
 function close(got: ArrayLike<number>, want: ArrayLike<number>, tol: number): boolean {
