@@ -21,9 +21,16 @@
  *    as many times: building Â', one full-batch gradient ∇L_{D_r}(θ̂; Â') and one exact Hessian-vector
  *    product, × IFRU's median product count; in ms and epochs, beside IFRU's warm median;
  *  - {bench:'unlearn-goal', …}: IFRU and IFRU-pruned first-request epochs beside the goals (≤ 0.1, ≤ 0.05),
- *    also in Retrain's median epoch (timed interleaved with them; retrainEpochMs).
+ *    also in Retrain's median epoch (timed interleaved with them; retrainEpochMs);
+ *  - {bench:'unlearn-threads', threads, …} and {bench:'unlearn-threads-ratio', …}: the training and an
+ *    IFRU request at 1 and at 2 threads of the WebAssembly kernels, interleaved in this process
+ *    (--thread-repeats times each): epoch time (mean over a training of the original recipe), the IFRU
+ *    request (warm) and its first request (a fresh cache charged), Recall@20 of the model trained at each
+ *    count and of IFRU's update, then the ratios beside the goals (epoch ≥ 1.6×, request ≥ 1.4×).
  * Flags: --data default|small (default), --epochs N (20), --backend wasm|cpu (wasm), --sweep,
- * --seed S (2024), --repeats R (5).
+ * --seed S (2024), --repeats R (5), --threads N|auto (the kernels' threads for everything but the
+ * thread comparison; auto: one per core), --thread-repeats R (3), --threads-only (the setup line and
+ * the thread comparison alone).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -48,6 +55,11 @@ import { baselines, fidelity, fidelityProbe } from '../src/core/unlearn/measure/
 import { DEFAULT_REFERENCE, proximalReference } from '../src/core/unlearn/reference/proximal';
 import { makeRng } from '../src/core/rng';
 import { objectiveGradientHost } from '../src/core/unlearn/objective/hostObjective';
+import { evaluate } from '../src/core/evaluate';
+import { propagateCpu } from '../src/core/lightgcn';
+import { trainEmbeddings } from '../src/core/train';
+import { startNodeThreads } from '../src/core/spmm/nodeThreads';
+import { stopThreads, useThreads, type ThreadStatus } from '../src/core/spmm/threads';
 
 const { values } = parseArgs({
   options: {
@@ -57,6 +69,9 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '2024' },
     sweep: { type: 'boolean', default: false },
     repeats: { type: 'string', default: '5' },
+    threads: { type: 'string', default: 'auto' },
+    'thread-repeats': { type: 'string', default: '3' },
+    'threads-only': { type: 'boolean', default: false },
   },
 });
 
@@ -286,8 +301,82 @@ async function timing(
   return { epochs: out, retrainEpochMs: rt.median / cfg.epochs };
 }
 
+/**
+ * The same work at 1 and at 2 threads, interleaved (1, 2, 1, 2, … --thread-repeats times), each timed
+ * region after a full collection: a training of the original recipe (its mean epoch; evaluation
+ * excluded), a fresh per-model cache with IFRU's first request on it, and IFRU's request again on that
+ * warm cache. Recall@20 of each training and of each IFRU update (the kernels give the same bits on any
+ * thread count, so these agree exactly). Then the ratios beside issue 24's goals.
+ */
+async function threadTiming(ds: Dataset, trained: { E0: Float32Array; graph: Graph; epochMs: number; seededInit?: Float32Array }, cfg: LightGCNConfig, request: ForgetRequest, started: ThreadStatus): Promise<void> {
+  if (started.threads < 2) {
+    emit({ bench: 'unlearn-threads', skipped: `only one thread runs: ${started.reason}` });
+    return;
+  }
+  const repeats = Math.max(1, Number(values['thread-repeats']));
+  const counts = [1, 2];
+  const s: Record<number, { epoch: number[]; first: number[]; warm: number[]; prep: number[]; recall: number; ifruRecall: number }> = {};
+  const recallOf = (E0: Float32Array) => evaluate(propagateCpu(trained.graph, E0, cfg.dim, cfg.layers), cfg.dim, ds, { seed: cfg.seed }).recall;
+  for (let r = 0; r < repeats; r++) {
+    for (const t of counts) {
+      useThreads(t);
+      const row = (s[t] ??= { epoch: [], first: [], warm: [], prep: [], recall: NaN, ifruRecall: NaN });
+      collectGarbage();
+      const model = await trainEmbeddings(ds, cfg, { graph: trained.graph });
+      row.epoch.push(model.msPerEpochMean);
+      if (r === 0) row.recall = recallOf(model.E0);
+      collectGarbage();
+      const fresh = await prepareUnlearning(ds, trained, cfg);
+      const req = prepareRequest(fresh, request);
+      try {
+        row.prep.push(fresh.ms);
+        const once = await methodByName('ifru').run({ prep: fresh, req, options: DEFAULT_UNLEARN_OPTIONS });
+        row.first.push(fresh.ms + once.ms);
+        collectGarbage();
+        const res = await methodByName('ifru').run({ prep: fresh, req, options: DEFAULT_UNLEARN_OPTIONS });
+        row.warm.push(res.ms);
+        if (r === 0) row.ifruRecall = evaluate(propagateCpu(req.graphNew, res.E0, cfg.dim, cfg.layers), cfg.dim, req.dsR, { seed: cfg.seed }).recall;
+      } finally {
+        req.dispose();
+        fresh.dispose();
+      }
+    }
+  }
+  useThreads(started.threads);
+  const med = (a: number[]) => stats(a).median;
+  for (const t of counts) {
+    const row = s[t];
+    const [e, w, f, p] = [row.epoch, row.warm, row.first, row.prep].map(stats);
+    emit({
+      bench: 'unlearn-threads', threads: t, repeats,
+      epochMsMedian: e.median, epochMsMin: e.min, epochMsMax: e.max,
+      ifruMsMedian: w.median, ifruMsMin: w.min, ifruMsMax: w.max,
+      ifruFirstRequestMsMedian: f.median, prepMsMedian: p.median,
+      recall20: row.recall, ifruRecall20: row.ifruRecall,
+      what: 'epoch: mean epoch of a training of the original recipe (evaluation excluded); ifru: the request on a warm cache (Â′ included); first: a fresh cache + the request',
+    });
+  }
+  const [a, b] = [s[1], s[2]];
+  const ratio = (x: number[], y: number[]) => med(x) / med(y);
+  emit({
+    bench: 'unlearn-threads-ratio',
+    epochRatio: ratio(a.epoch, b.epoch), epochRatioGoal: 1.6,
+    ifruRatio: ratio(a.warm, b.warm), ifruRatioGoal: 1.4,
+    ifruFirstRatio: ratio(a.first, b.first), prepRatio: ratio(a.prep, b.prep),
+    recall20At1: a.recall, recall20At2: b.recall, recall20Diff: Math.abs(a.recall - b.recall),
+    ifruRecall20At1: a.ifruRecall, ifruRecall20At2: b.ifruRecall,
+    met: {
+      epoch: ratio(a.epoch, b.epoch) >= 1.6,
+      ifru: ratio(a.warm, b.warm) >= 1.4,
+      recall: Math.abs(a.recall - b.recall) <= 0.01,
+    },
+  });
+}
+
 async function main(): Promise<void> {
   await tf.setBackend(values.backend!);
+  const threads = values.threads === 'auto' ? 'auto' : Number(values.threads);
+  const started = await startNodeThreads(threads);
   const seed = Number(values.seed);
   if (values.sweep) await sweep(seed);
   if (values.data !== 'default' && values.data !== 'small') throw new Error('--data must be default or small');
@@ -309,6 +398,13 @@ async function main(): Promise<void> {
   const trained = { E0: result.E0, graph: result.graph, epochMs: result.msPerEpochMean, seededInit: result.seededInit };
 
   const user = userNear(ds, 232);
+  if (values['threads-only']) {
+    emit({ bench: 'unlearn-setup', data: preset, backend: tf.getBackend(), train: ds.train.u.length, epochs: cfg.epochs, threads: started });
+    await threadTiming(ds, trained, cfg, { kind: 'user', user }, started);
+    session.dispose();
+    await stopThreads();
+    return;
+  }
   const items = itemsOf(ds, user);
   const partialItems = makeRng(`bench-partial:${seed}`).shuffle(items.slice()).slice(0, 20);
   const requests: [string, ForgetRequest][] = [
@@ -331,7 +427,7 @@ async function main(): Promise<void> {
     bench: 'unlearn-setup', data: preset, backend: tf.getBackend(), users: ds.nUsers, items: ds.nItems, train: ds.train.u.length,
     epochs: cfg.epochs, trainMs, epochMsMean: trained.epochMs, epochMsMedian: result.msPerEpochMedian,
     recall20: result.metrics.recall, ndcg20: result.metrics.ndcg,
-    noiseFloorTrainMs: performance.now() - t0, prepMs: prep.ms, warmUpMs,
+    noiseFloorTrainMs: performance.now() - t0, prepMs: prep.ms, warmUpMs, threads: started,
     coldFirstRequestIfruMs: coldPrep.ms + cold.ms, coldFirstRequestIfruEpochs: (coldPrep.ms + cold.ms) / trained.epochMs,
     defaults: DEFAULT_UNLEARN_OPTIONS, reference: DEFAULT_REFERENCE,
   });
@@ -363,6 +459,7 @@ async function main(): Promise<void> {
     emit({ bench: 'unlearn-reference', request: name, neighbourhood: report.neighbourhood, original: report.original, ...report.reference });
     goals[name] = await timing(ds, trained, cfg, name, request);
   }
+  await threadTiming(ds, trained, cfg, requests[0][1], started);
   // The targets of issue 13 beside the measured medians (epochs of the original training).
   for (const [name, g] of Object.entries(goals)) {
     const e = g.epochs;
@@ -377,6 +474,7 @@ async function main(): Promise<void> {
     });
   }
   session.dispose();
+  await stopThreads();
 }
 
 main().catch((e) => {

@@ -4,6 +4,12 @@ test('small preset trains 3 epochs on webgpu, curves and metrics appear, bad upl
   const opened = Date.now();
   await openApp(page);
   await expect(page.getByTestId('dataset-summary')).toContainText('synthetic-small');
+  // The badge says how many threads run the WebAssembly kernels and, when one, why: one per core where
+  // the page is cross-origin isolated, else one because it is not.
+  const { isolated, cores } = await page.evaluate(() => ({ isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency }));
+  await expect(page.getByTestId('backend-threads')).toHaveText(
+    isolated ? (cores > 1 ? new RegExp(`^${cores} threads`) : /^1 thread: this machine has one core/) : /^1 thread: not cross-origin isolated/,
+  );
 
   // Force webgpu (SwiftShader here): the real WebGPU code path, kernels included.
   await page.getByLabel('Force a backend').selectOption('webgpu');

@@ -8,8 +8,33 @@ import { serveStatic, type StaticHost } from './staticHost';
 // Issue 19 (share it with a class) and issue 24's serving half: the built app from any static host,
 // at a sub-path, isolated by the server or by its service worker or not at all, and offline.
 
-/** A link that trains the small preset briefly and forgets u14 (the explorer then shows). */
-const RUN = '#epochs=3&methods=retrain%2Cif%2Cifru&forget=user%3Au14';
+/** A link that trains the small preset briefly on wasm and forgets u14 (the explorer then shows). wasm
+ *  because isolated, tfjs's wasm backend loads its threaded build (Emscripten pthreads): these runs prove
+ *  it trains and forgets under the bundle, isolated by the server and by the service worker. */
+const RUN = '#epochs=3&methods=retrain%2Cif%2Cifru&forget=user%3Au14&backend=wasm';
+
+/** The badge's thread line: our kernels' threads (one per core, isolated), and tfjs's wasm build and
+ *  threads. Isolated, tfjs runs its threaded build (its 8 pthread workers start when it loads: where the
+ *  bundle broke them, the data never loaded) with half the logical cores, 1 to 4; not isolated, its
+ *  single-threaded build. */
+async function threadsShown(page: Page, isolatedPage: boolean): Promise<void> {
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const line = page.getByTestId('backend-threads');
+  await expect(page.getByTestId('backend-badge')).toHaveText('wasm', { timeout: 60_000 });
+  await expect(line).toContainText('tfjs wasm:');
+  const text = (await line.textContent()) ?? '';
+  test.info().annotations.push({ type: `badge's thread line (${isolatedPage ? 'isolated' : 'not isolated'}, ${cores} cores)`, description: text });
+  const ours = Number(/^(\d+) thread/.exec(text)?.[1]);
+  const tfjs = Number(/tfjs wasm: (?:threaded build, )?(\d+)\)/.exec(text)?.[1]);
+  expect(tfjs).toBe(Math.min(4, Math.max(1, Math.floor(cores / 2))));
+  if (isolatedPage) {
+    expect(ours).toBe(cores);
+    expect(text).toContain('(tfjs wasm: threaded build, ');
+  } else {
+    expect(text).toMatch(/^1 thread: not cross-origin isolated/);
+    expect(text).not.toContain('threaded build');
+  }
+}
 
 /** Waits for the link's run; annotates the time from `since` to the loaded data. */
 async function trainsAndForgets(page: Page, since: number, what: string): Promise<void> {
@@ -17,7 +42,7 @@ async function trainsAndForgets(page: Page, since: number, what: string): Promis
   test.info().annotations.push({ type: `ms ${what} to data loaded`, description: String(Date.now() - since) });
   await expect(page.getByTestId('epoch-status')).toContainText('epoch 3/3', { timeout: 120_000 });
   await expect(page.getByTestId('explorer')).toBeVisible({ timeout: 120_000 });
-  await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(5); // original, 3 methods, noise floor
+  await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(6); // original, 3 methods, the reference, noise floor
 }
 
 const isolated = (page: Page) => page.evaluate(() => globalThis.crossOriginIsolated && typeof SharedArrayBuffer === 'function');
@@ -31,6 +56,7 @@ test('served with COOP/COEP (vite preview, as scripts/start.sh serves it): isola
   await expect(page.getByTestId('isolation')).toHaveText('Cross-origin isolated by the server’s headers', { timeout: 60_000 });
   expect(await isolated(page)).toBe(true);
   await trainsAndForgets(page, t0, 'first visit, isolated by the server (no reload)');
+  await threadsShown(page, true);
   expect(watched.errors).toEqual([]);
   expect(watched.foreign).toEqual([]);
 });
@@ -46,6 +72,7 @@ test.describe('a static host without headers', () => {
       await expect(page.getByTestId('isolation')).toHaveText(/^Not cross-origin isolated, so one thread: /, { timeout: 60_000 });
       expect(await isolated(page)).toBe(false);
       await trainsAndForgets(page, t0, 'first visit, not isolated, no service worker');
+      await threadsShown(page, false);
       // The link the page writes stays under the sub-path and still carries the experiment.
       expect(page.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/demo\/#.*forget=user%3Au14/);
       // Everything came from under /demo/, nothing from the host's root.
@@ -105,6 +132,7 @@ test.describe('a static host without headers', () => {
     await expect(page.getByTestId('offline')).toContainText('Offline: running from this browser’s copy');
     await expect(page.getByTestId('isolation')).toHaveText('Cross-origin isolated by the service worker (the host sends no headers)');
     await trainsAndForgets(page, t1, 'offline reload');
+    await threadsShown(page, true);
     const offlineDone = Date.now() - t1;
     test.info().annotations.push(
       { type: 'ms to the "reloading once" notice (first visit, worker installed and precached)', description: String(reloadShown) },

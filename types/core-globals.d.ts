@@ -11,7 +11,13 @@ declare namespace WebAssembly {
     constructor(module: Module, imports?: Record<string, unknown>);
     readonly exports: Record<string, unknown>;
   }
+  interface MemoryDescriptor {
+    initial: number;
+    maximum?: number;
+    shared?: boolean;
+  }
   class Memory {
+    constructor(descriptor: MemoryDescriptor);
     readonly buffer: ArrayBuffer;
     grow(pages: number): number;
   }

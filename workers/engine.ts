@@ -9,8 +9,10 @@ import { DataError } from '../src/core/data';
 import { Session, type DataOptions, type DatasetSummary } from '../src/core/session';
 import { isCancelled, type LightGCNConfig } from '../src/core/types';
 import { METHOD_INFO } from '../src/core/unlearn';
+import { startThreads } from '../src/core/spmm/threads';
+import { countGpuCalls, countsBetween, type GpuCounter, type GpuDeviceLike } from '../src/core/gpuCounters';
 import { loadModel, modelKey, saveModel } from './modelCache';
-import type { EngineApi, LoadProgress, TrainEvent, TrainSummary } from './protocol';
+import type { EngineApi, GpuReport, LoadProgress, TrainEvent, TrainSummary } from './protocol';
 
 const CHUNK_BYTES = 4 << 20;
 
@@ -20,10 +22,17 @@ export class Engine implements Omit<EngineApi, 'loseDevice'> {
   private device: GPUDevice | null = null;
   private deviceLost = false;
   private initQueue: Promise<unknown> = Promise.resolve();
+  private threads: Promise<unknown> | null = null;
+  private gpu: GpuCounter | null = null;
+  private gpuTrain: GpuReport['train'] = null;
+  private gpuPhases: GpuReport['phases'] = {};
 
-  /** Backend switches never interleave (a second caller waits for the first to finish). */
+  /** Backend switches never interleave (a second caller waits for the first to finish). The kernels'
+   *  threads start once, before the first choice (one per core where the page is cross-origin
+   *  isolated; otherwise one, and the badge says why). */
   async init(preferred?: string): Promise<BackendInfo> {
-    const next = this.initQueue.then(() => this.use(() => chooseBackend(preferred)));
+    this.threads ??= startThreads();
+    const next = this.initQueue.then(() => this.threads).then(() => this.use(() => chooseBackend(preferred)));
     this.initQueue = next.catch(() => undefined);
     return next;
   }
@@ -43,6 +52,8 @@ export class Engine implements Omit<EngineApi, 'loseDevice'> {
     const backend = tf.backend() as any;
     const device: GPUDevice | undefined = backend.device;
     this.device = device ?? null;
+    this.gpu?.uninstall();
+    this.gpu = device ? countGpuCalls(device as unknown as GpuDeviceLike) : null;
     // A late notice about a device we already left behind must not stop the run that replaced it.
     device?.lost.then(() => void (this.device === device && (this.deviceLost = true)));
     const a = backend.adapterInfo as { vendor?: string; architecture?: string } | undefined;
@@ -101,8 +112,10 @@ export class Engine implements Omit<EngineApi, 'loseDevice'> {
         onEvent?.({ type: 'epoch', report });
       });
     let result;
+    const gpuBefore = this.gpu?.counts();
     try {
       result = await run();
+      if (gpuBefore && this.gpu) this.gpuTrain = countsBetween(this.gpu.counts(), gpuBefore);
     } catch (err) {
       if (isCancelled(err) || this.backendInfo?.backend !== 'webgpu') throw err;
       const why = err instanceof Error ? err.message : String(err);
@@ -134,8 +147,38 @@ export class Engine implements Omit<EngineApi, 'loseDevice'> {
   users: EngineApi['users'] = async () => this.session.users();
   userItems: EngineApi['userItems'] = async (user) => this.session.userItems(user);
   map: EngineApi['map'] = async () => this.session.map();
-  unlearn: EngineApi['unlearn'] = (forget, methods, onProgress, onView) => this.session.explore(forget, methods, { onProgress, onView });
+  unlearn: EngineApi['unlearn'] = async (forget, methods, onProgress, onView) => {
+    const gpu = this.gpu;
+    if (!gpu) return this.session.explore(forget, methods, { onProgress, onView });
+    // The GPU calls of each phase: the progress stream announces each phase as it starts.
+    const phases: GpuReport['phases'] = {};
+    let phase: string | null = null;
+    let mark = gpu.counts();
+    const close = () => {
+      const now = gpu.counts();
+      if (phase) phases[phase] = countsBetween(now, mark);
+      mark = now;
+    };
+    try {
+      return await this.session.explore(forget, methods, {
+        onView,
+        onProgress: (p) => {
+          const key = p.method ?? p.stage;
+          if (key !== phase) {
+            close();
+            phase = key;
+          }
+          onProgress?.(p);
+        },
+      });
+    } finally {
+      close();
+      this.gpuPhases = phases;
+    }
+  };
   lesson: EngineApi['lesson'] = (kind, forget, onProgress) => this.session.lesson(kind, forget, { onProgress });
+
+  gpuCounts: EngineApi['gpuCounts'] = async () => (this.gpu ? { total: this.gpu.counts(), train: this.gpuTrain, phases: this.gpuPhases } : null);
   transformerUnlearn: EngineApi['transformerUnlearn'] = (forget, methods, epochs, onProgress) =>
     this.session.transformer(forget, methods, epochs, onProgress);
 }

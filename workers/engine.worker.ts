@@ -19,14 +19,10 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
 tf.env().set('IS_TEST', false);
-// Cross-origin isolated, tfjs-backend-wasm would pick its threaded build, whose Emscripten pthread
-// workers run a copy of the module factory made with `factory.toString()` in a blob. Bundled and
-// minified, that factory reads its script directory from a variable of the enclosing scope (Emscripten's
-// `_scriptDir`, renamed `e`) that the copy does not have: every pthread worker dies with "ReferenceError:
-// e is not defined" and the backend never initialises, so the page never loaded its data when isolated.
-// The non-threaded SIMD build runs the same kernels on this worker's thread, isolated or not
-// (docs/method.md#backends). The app's own SIMD kernels (SpMM, the triple passes) do not use tfjs's threads.
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+// Cross-origin isolated, tfjs-backend-wasm picks its threaded build, whose Emscripten pthread workers
+// run a copy of the module factory made with `factory.toString()` in a blob; this worker is bundled
+// without compression so that the copy keeps its `typeof _scriptDir` guard (vite.config.ts) — minified,
+// every pthread died with "ReferenceError: e is not defined" (docs/method.md#backends).
 
 const engine = new Engine();
 const api: EngineApi = {
@@ -45,5 +41,6 @@ const api: EngineApi = {
   restore: (cfg) => engine.restore(cfg),
   transformerUnlearn: (forget, methods, epochs, onProgress) => engine.transformerUnlearn(forget, methods, epochs, onProgress),
   loseDevice: () => engine.loseDevice(),
+  gpuCounts: () => engine.gpuCounts(),
 };
 Comlink.expose(api);

@@ -7,11 +7,22 @@ import type { ExplorerView, MovementSeries, NeighbourTop } from '../src/core/exp
 import type { EpochReport, LightGCNConfig, Metrics } from '../src/core/types';
 import type { ConvergencePoint, HorizonPoint, MethodInfo, SizePoint } from '../src/core/unlearn';
 import type { TransformerUnlearningReport } from '../src/core/transformer';
+import type { GpuCounts } from '../src/core/gpuCounters';
 
 export type { MethodInfo, TransformerUnlearningReport };
 
 export { DEFAULT_BACKEND_ORDER as BACKEND_ORDER } from '../src/core/backendOrder';
-export type { BackendAttempt, BackendInfo };
+export type { BackendAttempt, BackendInfo, GpuCounts };
+
+/** What the WebGPU device was asked to do (src/core/gpuCounters.ts), while webgpu runs. */
+export interface GpuReport {
+  /** Since webgpu was chosen. */
+  total: GpuCounts;
+  /** During the last train() call. */
+  train: GpuCounts | null;
+  /** During the last unlearn(), per phase of its progress (preparing, each method, reference, noise floor, metrics). */
+  phases: Record<string, GpuCounts>;
+}
 export type { DataOptions, DatasetSummary, UserList, MapData };
 
 export interface LoadProgress {
@@ -74,6 +85,8 @@ export interface EngineApi {
   restore(cfg: LightGCNConfig): Promise<TrainSummary | null>;
   /** Test hook: destroys the WebGPU device to exercise the fallback path. */
   loseDevice(): Promise<boolean>;
+  /** The WebGPU calls counted so far (null unless webgpu runs): the GPU bench reads them. */
+  gpuCounts(): Promise<GpuReport | null>;
 }
 
 export type { EpochReport, LightGCNConfig, Metrics, HorizonPoint, ConvergencePoint, SizePoint, LessonKind, LessonPoints };

@@ -19,6 +19,7 @@ export function parseCommand(argv: string[]) {
       model: { type: 'string' },
       reference: { type: 'string' },
       'eval-every': { type: 'string' },
+      threads: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       ...Object.fromEntries(numberFlags.map((f) => [f, { type: 'string' as const }])),
@@ -48,6 +49,11 @@ export function parseCommand(argv: string[]) {
   if (!Number.isInteger(cfg.layers) || cfg.layers < 0) throw new UsageError('--layers must be an integer ≥ 0');
   if (!(cfg.lr > 0)) throw new UsageError('--lr must be > 0');
   if (!(cfg.reg >= 0)) throw new UsageError('--reg must be ≥ 0');
+  const threadsRaw = (values.threads as string | undefined) ?? 'auto';
+  const threads = threadsRaw === 'auto' ? 'auto' : Number(threadsRaw);
+  if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= 32)) {
+    throw new UsageError(`--threads must be auto or an integer 1…32, got "${threadsRaw}"`);
+  }
   const reference = (values.reference as string | undefined) ?? 'proximal';
   if (reference !== 'proximal' && reference !== 'converged') throw new UsageError(`--reference must be proximal or converged, got "${reference}"`);
   const mu = num('mu');
@@ -70,6 +76,8 @@ export function parseCommand(argv: string[]) {
     /** The influence methods' CG cap and relative-residual stop (default: DEFAULT_UNLEARN_OPTIONS). */
     cgIters,
     cgTol,
+    /** Threads for the WebAssembly kernels, the calling thread included ('auto': one per core). */
+    threads: threads as number | 'auto',
     quiet: Boolean(values.quiet),
     help: Boolean(values.help),
     threshold: num('threshold'),

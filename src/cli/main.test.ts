@@ -28,6 +28,21 @@ describe('cli', () => {
     for (const k of ['recall20', 'ndcg20', 'epochMs', 'items']) expect(Number.isFinite(out[k])).toBe(true);
   });
 
+  it('--threads: reported in the JSON, the same figures on 1 and 2 threads; a bad count is a usage error', async () => {
+    const run = async (threads: string) => {
+      const r = await cli(['train', '--data', 'small', '--epochs', '2', '--dim', '16', '--threads', threads, '--quiet']);
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout.trim().split('\n').pop()!);
+    };
+    const [one, two] = [await run('1'), await run('2')];
+    expect(one).toMatchObject({ threads: 1, threadsReason: expect.stringMatching(/one thread/) });
+    expect(two).toMatchObject({ threads: 2 });
+    for (const k of ['loss', 'recall20', 'ndcg20', 'auc']) expect(two[k]).toBe(one[k]);
+    const bad = await cli(['train', '--data', 'small', '--threads', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--threads must be auto or an integer/);
+  }, 60_000);
+
   it('bad input exits non-zero with one line naming the file, line and reason', async () => {
     const file = join(dir, 'page.csv');
     writeFileSync(file, '<!doctype html><html></html>\n');

@@ -10,6 +10,8 @@ import { parseCommand, UsageError, type Command } from './args';
 import { loadData } from './load';
 import { chooseBackend } from '../core/backend';
 import { LESSON_KINDS, Session, type LessonKind } from '../core/session';
+import { startNodeThreads } from '../core/spmm/nodeThreads';
+import type { ThreadStatus } from '../core/spmm/threads';
 import { DataError } from '../core/data';
 import { DEFAULT_METHODS } from '../core/unlearn/defaults';
 import { METHOD_NAMES } from '../core/unlearn/registry';
@@ -17,6 +19,7 @@ import { METHOD_NAMES } from '../core/unlearn/registry';
 const USAGE = `usage:
   npm run cli -- train --data FILE|default|small [--epochs N] [--seed S] [--dim D] [--layers K]
                        [--lr X] [--batch B] [--reg R] [--threshold T] [--kcore K] [--backend cpu|wasm]
+                       [--threads N|auto (the WebAssembly kernels' threads; auto: one per core)]
   npm run cli -- unlearn --data FILE|default|small --forget user:ID|items:USER:ITEM,ITEM|random:FRACTION
                        [--methods NAME,NAME (default ${DEFAULT_METHODS.join(',')}; known: ${METHOD_NAMES.join(',')})]
                        [--model lightgcn|transformer]
@@ -43,13 +46,15 @@ async function backendFor(cmd: Command, say: (m: string) => void): Promise<strin
   }
 }
 
-/** Loads --data into a new session and picks the backend: what every command starts with. */
-async function open(cmd: Command, say: (m: string) => void): Promise<{ session: Session; backend: string }> {
+/** Loads --data into a new session, starts the kernels' threads and picks the backend: what every command starts with. */
+async function open(cmd: Command, say: (m: string) => void): Promise<{ session: Session; backend: string; threads: ThreadStatus }> {
   if (!cmd.data) throw new UsageError(`${cmd.command} needs --data FILE`);
   const session = new Session();
   const summary = await loadData(session, cmd.data, { threshold: cmd.threshold, kCore: cmd.kCore, testFraction: cmd.testFraction, seed: cmd.cfg.seed });
   for (const note of summary.notes) say(note);
-  return { session, backend: await backendFor(cmd, say) };
+  const threads = await startNodeThreads(cmd.threads);
+  say(`kernels: ${threads.reason}`);
+  return { session, backend: await backendFor(cmd, say), threads };
 }
 
 async function train(cmd: Command, session: Session, backend: string, say: (m: string) => void): Promise<Record<string, unknown>> {
@@ -97,14 +102,14 @@ async function main(argv: string[]): Promise<number> {
     }
     if (cmd.command === 'unlearn' && !cmd.forget) throw new UsageError('unlearn needs --forget user:ID|items:USER:ITEM,ITEM|random:FRACTION');
     const say = log(cmd.quiet);
-    const { session, backend } = await open(cmd, say);
+    const { session, backend, threads } = await open(cmd, say);
     const out =
       cmd.command === 'train'
         ? await train(cmd, session, backend, say)
         : cmd.command === 'lesson'
           ? await (await import('./lesson')).lessonCommand(cmd, session, backend, say)
           : await (await import('./unlearn')).unlearnCommand(cmd, session, backend, say);
-    process.stdout.write(`${JSON.stringify(out)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...out, threads: threads.threads, threadsReason: threads.reason })}\n`);
     return 0;
   } catch (err) {
     if (err instanceof UsageError) process.stderr.write(`error: ${err.message}\n`);

@@ -19,6 +19,7 @@ export function BackendBadge() {
   // Class mode folds the backend's timings away (a diagnostic, not the lesson).
   const folded = useStore((s) => s.experiment.class);
   const label = backend ? backend.backend + (backend.adapter ? ` · ${backend.adapter}` : '') : 'starting…';
+  const threads = backend?.threads;
   const tried = backend?.tried.map((t) => `${t.name}: ${t.ok ? 'ok' : t.error ?? 'failed'}${t.ms ? ` (${t.ms.toFixed(0)} ms)` : ''}`).join('\n');
   return (
     <div className="backend">
@@ -39,6 +40,12 @@ export function BackendBadge() {
       <span className="backend-reason" data-testid="isolation">
         {isolationLine(serving)}
       </span>
+      {threads && (
+        <span className="backend-threads" data-testid="backend-threads" title="Threads of the WebAssembly kernels (SpMM, gradient, Hessian, training step)">
+          {threads.threads === 1 ? `1 thread: ${threads.reason.replace(/^one thread: /, '')}` : `${threads.threads} threads`}
+          {backend.tfjsThreads ? ` (tfjs wasm: ${backend.tfjsThreaded ? 'threaded build, ' : ''}${backend.tfjsThreads})` : ''}
+        </span>
+      )}
       <label>
         Backend{' '}
         <select value={choice} disabled={phase !== 'idle'} onChange={(e) => void chooseBackend(e.target.value)} aria-label="Force a backend">

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { benchmarkBackends, selectBackend, selfCheck } from './backend';
+import { benchmarkBackends, chooseBackend, selectBackend, selfCheck } from './backend';
 
 describe('selectBackend', () => {
   it('skips webgpu in Node with a reason and lands on wasm', async () => {
@@ -45,5 +45,18 @@ describe('benchmarkBackends', () => {
     expect(b.fastest).toBe(stepped.reduce((x, y) => (y.msPerStep! < x.msPerStep! ? y : x)).name);
     expect(b.reason).toMatch(new RegExp(`^${b.fastest} is fastest: ${b.fastest} [\\d.]+ ms/step`));
     expect(tf.memory().numTensors).toBe(start);
+  });
+});
+
+describe('chooseBackend', () => {
+  it("names tfjs's wasm build and threads on wasm (Node: its single-threaded build, 1 thread), and ours", async () => {
+    const info = await chooseBackend('wasm');
+    expect(info.backend).toBe('wasm');
+    expect(info.tfjsThreaded).toBe(false);
+    expect(info.tfjsThreads).toBe(1);
+    expect(info.threads?.threads).toBeGreaterThanOrEqual(1);
+    const cpu = await chooseBackend('cpu');
+    expect(cpu.tfjsThreaded).toBeUndefined();
+    expect(cpu.tfjsThreads).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 // Registers the wasm backend (in the browser the worker says where its binaries are served).
-import '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { randomGraph } from './graph';
 import { bprLoss, propagate } from './lightgcn';
 import { makeRng } from './rng';
@@ -15,6 +15,7 @@ import {
   propagateMean,
   propagateMeanCpu,
   registerSpmmKernels,
+  rowDot,
   scatterAddRows,
   scatterAddRowsCpu,
   spmm,
@@ -23,6 +24,7 @@ import {
 } from './spmm';
 
 import { DEFAULT_BACKEND_ORDER } from './backendOrder';
+import { threadStatus, type ThreadStatus } from './spmm/threads';
 
 export { DEFAULT_BACKEND_ORDER };
 
@@ -43,6 +45,28 @@ export interface BackendSelection {
 export interface BackendInfo extends BackendSelection {
   /** Adapter description where webgpu initialised (e.g. "google swiftshader"). */
   adapter?: string;
+  /** Threads of the WebAssembly kernels (SpMM, the triple passes, the typed training step) and why
+   *  that many (src/core/spmm/threads.ts). */
+  threads?: ThreadStatus;
+  /** Threads of tfjs's own wasm backend when it runs (its threaded build loads where the page is
+   *  cross-origin isolated; in Node tfjs never threads it). tfjs's default is half the logical cores,
+   *  1 to 4: 1 on a 2-core machine, threaded build or not. */
+  tfjsThreads?: number;
+  /** True where tfjs's wasm backend runs its threaded build (Emscripten pthreads), false where its
+   *  single-threaded one; absent off wasm. */
+  tfjsThreaded?: boolean;
+}
+
+/** Our kernels' threads and, on wasm, tfjs's own and which of its builds runs. */
+function threadsInfo(backend: string): Pick<BackendInfo, 'threads' | 'tfjsThreads' | 'tfjsThreaded'> {
+  let tfjs: Pick<BackendInfo, 'tfjsThreads' | 'tfjsThreaded'> = {};
+  try {
+    // The flag tfjs read (asynchronously, once) to pick its binary when the backend initialised.
+    if (backend === 'wasm') tfjs = { tfjsThreads: getThreadsCount(), tfjsThreaded: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') };
+  } catch {
+    /* not initialised */
+  }
+  return { threads: threadStatus(), ...tfjs };
 }
 
 function close(got: ArrayLike<number>, want: ArrayLike<number>, tol: number): boolean {
@@ -54,7 +78,7 @@ function close(got: ArrayLike<number>, want: ArrayLike<number>, tol: number): bo
 }
 
 /**
- * Runs spmm, propagateMean, gatherRows and scatterAddRows on the current backend on a small
+ * Runs spmm, propagateMean, gatherRows, scatterAddRows and rowDot on the current backend on a small
  * random graph and compares them with the typed-array kernels (tolerance 1e-4).
  */
 export async function selfCheck(): Promise<boolean> {
@@ -73,15 +97,18 @@ export async function selfCheck(): Promise<boolean> {
     const p = propagateMean(gt, x, 3);
     const rows = gatherRows(x, idx);
     const sc = scatterAddRows(rows, idx, g.n);
-    outs.push(y, p, rows, sc);
-    const [yv, pv, rv, sv] = await Promise.all(outs.map((t) => t.data()));
+    const dots = rowDot(rows, rows);
+    outs.push(y, p, rows, sc, dots);
+    const [yv, pv, rv, sv, dv] = await Promise.all(outs.map((t) => t.data()));
     const wantRows = new Float32Array(idxs.length * d);
     idxs.forEach((r, b) => wantRows.set(xs.subarray(r * d, r * d + d), b * d));
+    const wantDots = Array.from(idxs, (_, b) => wantRows.subarray(b * d, b * d + d).reduce((s, v) => s + v * v, 0));
     return (
       close(yv, spmmCpu(g, xs, d), 1e-4) &&
       close(pv, propagateMeanCpu(g, xs, d, 3), 1e-4) &&
       close(rv, wantRows, 1e-6) &&
-      close(sv, scatterAddRowsCpu(wantRows, d, idxs, g.n), 1e-4)
+      close(sv, scatterAddRowsCpu(wantRows, d, idxs, g.n), 1e-4) &&
+      close(dv, wantDots, 1e-4)
     );
   } finally {
     tf.dispose([x, idx, ...outs]);
@@ -271,7 +298,7 @@ export async function chooseBackend(
   if (forced) {
     const sel = await selectBackend(strict ? [forced] : [forced, ...order]);
     if (strict && sel.backend !== forced) throw new Error(`backend ${forced} is not available: ${sel.reason}`);
-    return { ...sel, reason: sel.backend === forced ? `${forced}: chosen by you` : sel.reason };
+    return { ...sel, reason: sel.backend === forced ? `${forced}: chosen by you` : sel.reason, ...threadsInfo(sel.backend) };
   }
   const bench = await benchmarkBackends(order);
   const sel = await selectBackend(bench.fastest ? [bench.fastest, ...order] : order);
@@ -279,6 +306,7 @@ export async function chooseBackend(
     backend: sel.backend,
     reason: bench.fastest === sel.backend ? `auto: ${bench.reason}` : sel.reason,
     tried: bench.results.map((r) => ({ name: r.name, ok: r.ok, ms: r.msPerSpmm, error: r.error })),
+    ...threadsInfo(sel.backend),
   };
 }
 

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from './rng';
 import { makeRng } from './rng';
 import type { Dataset, Edges, Graph } from './types';
-import { gatherRows, propagateMean, propagateMeanCpu, type GraphTensors } from './spmm';
+import { gatherRows, propagateMean, propagateMeanCpu, rowDot, type GraphTensors } from './spmm';
 
 /** E⁽⁰⁾ ~ N(0, std²), n × dim row-major, seeded. */
 export function initEmbeddings(n: number, dim: number, std: number, seed: number): Float32Array {
@@ -45,13 +45,17 @@ export function bprLoss(
     const posRows = tf.add(pos, tf.scalar(nUsers, 'int32')) as tf.Tensor1D;
     const negRows = tf.add(neg, tf.scalar(nUsers, 'int32')) as tf.Tensor1D;
     const eu = gatherRows(E, users);
-    const diff = tf.sub(gatherRows(E, posRows), gatherRows(E, negRows));
-    const x = tf.sum(tf.mul(eu, diff), 1);
+    const diff = tf.sub(gatherRows(E, posRows), gatherRows(E, negRows)) as tf.Tensor2D;
+    // Row sums through rowDot: tf.sum(·, 1)'s gradient uploads a batch × d table of ones on webgpu.
+    const x = rowDot(eu, diff);
     // −ln σ(x) = softplus(−x); tf.logSigmoid is a customGrad op without a second derivative.
     const data = tf.mean(tf.softplus(tf.neg(x)));
     if (reg === 0) return data as tf.Scalar;
-    const sq = (rows: tf.Tensor1D) => tf.sum(tf.square(gatherRows(E0, rows)));
-    const norm = tf.addN([sq(users), sq(posRows), sq(negRows)]);
+    const sq = (rows: tf.Tensor1D) => {
+      const r = gatherRows(E0, rows);
+      return rowDot(r, r);
+    };
+    const norm = tf.sum(tf.addN([sq(users), sq(posRows), sq(negRows)]));
     return tf.add(data, tf.mul(norm, reg / 2 / batch)) as tf.Scalar;
   });
 }

@@ -19,6 +19,8 @@ import {
 } from './lightgcn';
 import { makeRng } from './rng';
 import { graphTensors, propagateMeanCpu, registerSpmmKernels } from './spmm';
+import { propagateAt, residentCsr, rowBounds, threadPrograms, TripleLayout } from './spmm/pooled';
+import { KERNEL_ID, kernelPool, type KernelPool } from './spmm/threads';
 import {
   throwIfCancelled,
   type CancelToken,
@@ -125,6 +127,101 @@ export function bprStepCpu(
   return data + penalty;
 }
 
+/**
+ * The 'typed' step on the kernel pool (d % 16 == 0): E⁽⁰⁾, Adam's moments and the step's buffers stay in
+ * the pool's memory for the whole training, and every pass is split over its threads — the two
+ * propagations by rows, the batch's scores by triples, the BPR gradient gathered per row (in batch
+ * order), the L2 term and Adam per row. Each element is computed the same way on any thread count,
+ * so a training gives the same bits on 1, 2 or 3 threads. Same math as bprStepCpu (scores and
+ * gradient in float32 SIMD, Adam in float64).
+ */
+export class PooledBprStep {
+  private readonly blocks: number[];
+  private readonly theta: number;
+  private readonly E: number;
+  private readonly gE: number;
+  private readonly grad: number;
+  private readonly m: number;
+  private readonly v: number;
+  private readonly regw: number;
+  private readonly rowSq: number;
+  private readonly params: number;
+  private readonly coef: number;
+  private readonly layout: TripleLayout;
+  private t = 0;
+  private readonly n: number;
+
+  constructor(
+    private readonly p: KernelPool,
+    private readonly graph: Graph,
+    init: Float32Array,
+    private readonly dim: number,
+    private readonly layers: number,
+    private readonly reg: number,
+    private readonly lr: number,
+    batch: number,
+  ) {
+    const n = (this.n = graph.n);
+    const bytes = init.byteLength;
+    this.blocks = [bytes, bytes, bytes, bytes, bytes, bytes, n * 4, n * 8, 64, batch * 4].map((b) => p.alloc(b));
+    [this.theta, this.E, this.gE, this.grad, this.m, this.v, this.regw, this.rowSq, this.params, this.coef] = this.blocks;
+    for (const b of [this.m, this.v]) p.f32(b, init.length).fill(0);
+    p.f32(this.theta, init.length).set(init);
+    this.layout = new TripleLayout(p, n, batch);
+  }
+
+  /** One step on (users, pos, neg); updates E⁽⁰⁾ in the pool; returns the batch loss. */
+  step(users: Int32Array, pos: Int32Array, neg: Int32Array): number {
+    const { p, dim, layers, n, layout } = this;
+    const batch = users.length;
+    const g = residentCsr(p, this.graph);
+    propagateAt(p, g, this.theta, this.E, dim, layers);
+    layout.set(this.graph.nUsers, users, pos, neg);
+    layout.dots(this.E, this.coef, dim);
+    const x = p.f32(this.coef, batch);
+    let data = 0;
+    for (let b = 0; b < batch; b++) {
+      const xb = x[b];
+      // −ln σ(x) = softplus(−x), computed stably; d/dx = −σ(−x).
+      data += xb > 0 ? Math.log1p(Math.exp(-xb)) : -xb + Math.log1p(Math.exp(xb));
+      x[b] = -1 / (1 + Math.exp(xb)) / batch;
+    }
+    layout.gather(this.E, this.coef, this.gE, dim);
+    // ∂loss/∂E⁽⁰⁾ = Mᵀ ∂loss/∂E with M = mean_k Âᵏ symmetric.
+    propagateAt(p, g, this.gE, this.grad, dim, layers);
+    // The L2 term: each occurrence of a row in the batch adds reg/batch · θ_row.
+    const regw = p.f32(this.regw, n);
+    const ptr = layout.ptr;
+    for (let r = 0; r < n; r++) regw[r] = (this.reg * (ptr[r + 1] - ptr[r])) / batch;
+    this.t++;
+    const b1 = 0.9, b2 = 0.999;
+    p.f64(this.params, 8).set([b1, 1 - b1, b2, 1 - b2, this.lr, 1 - b1 ** this.t, 1 - b2 ** this.t, 1e-8]);
+    const dB = dim * 4;
+    p.run(
+      threadPrograms(rowBounds(p, n, dim), (a, b) => [
+        KERNEL_ID.regAdam, this.theta, this.grad, this.m, this.v, this.regw, this.rowSq, this.params, a * 4, b * 4, dB,
+      ]),
+    );
+    let penalty = 0;
+    if (this.reg !== 0) {
+      const sq = p.f64(this.rowSq, n);
+      const w = p.f32(this.regw, n);
+      for (let r = 0; r < n; r++) if (w[r] !== 0) penalty += (w[r] / 2) * sq[r];
+    }
+    return data / batch + penalty;
+  }
+
+  /** A copy of E⁽⁰⁾. */
+  read(): Float32Array {
+    return this.p.f32(this.theta, this.n * this.dim).slice();
+  }
+
+  release(): void {
+    this.layout.release();
+    for (const b of this.blocks.splice(0)) this.p.release(b);
+  }
+}
+
 /** What training returns before its final evaluation: metrics only when the last epoch evaluated. */
 export type TrainedEmbeddings = Omit<TrainResult, 'metrics'> & { metrics?: Metrics };
 
@@ -198,26 +295,35 @@ export async function trainEmbeddings(ds: Dataset, cfg: LightGCNConfig, opts: Tr
   };
 
   if (engine === 'typed') {
+    // On the kernel pool (threads where started) when its SIMD kernels fit d; else plain typed arrays.
+    const pool = cfg.dim % 16 === 0 ? kernelPool() : null;
+    const pooled = pool ? new PooledBprStep(pool, graph, init, cfg.dim, cfg.layers, cfg.reg, cfg.lr, cfg.batch) : null;
     const E0 = init.slice();
     const adam = new AdamCpu(E0.length, cfg.lr);
-    const scratch = { E: new Float32Array(E0.length), gradE: new Float32Array(E0.length), grad: new Float32Array(E0.length) };
-    for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
-      throwIfCancelled(opts.token);
-      const t0 = performance.now();
-      rng.shuffle(order);
-      const negatives = sampleNegatives(ds.train, nItems, rng, 1, positives);
-      let lossSum = 0;
-      for (let s = 0; s < m; s += cfg.batch) {
-        const b = Math.min(cfg.batch, m - s);
-        fillBatch(s, b, negatives);
-        const loss = bprStepCpu(graph, E0, cfg.dim, cfg.layers, cfg.reg, bu.subarray(0, b), bp.subarray(0, b), bn.subarray(0, b), adam, scratch);
-        lossSum += loss * b;
-        await yieldToEventLoop();
+    const scratch = pooled ? null : { E: new Float32Array(E0.length), gradE: new Float32Array(E0.length), grad: new Float32Array(E0.length) };
+    const current = async () => (pooled ? pooled.read() : E0);
+    try {
+      for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
         throwIfCancelled(opts.token);
+        const t0 = performance.now();
+        rng.shuffle(order);
+        const negatives = sampleNegatives(ds.train, nItems, rng, 1, positives);
+        let lossSum = 0;
+        for (let s = 0; s < m; s += cfg.batch) {
+          const b = Math.min(cfg.batch, m - s);
+          fillBatch(s, b, negatives);
+          const [u, p, q] = [bu.subarray(0, b), bp.subarray(0, b), bn.subarray(0, b)];
+          const loss = pooled ? pooled.step(u, p, q) : bprStepCpu(graph, E0, cfg.dim, cfg.layers, cfg.reg, u, p, q, adam, scratch!);
+          lossSum += loss * b;
+          await yieldToEventLoop();
+          throwIfCancelled(opts.token);
+        }
+        await endEpoch(epoch, lossSum / m, performance.now() - t0, current);
       }
-      await endEpoch(epoch, lossSum / m, performance.now() - t0, async () => E0);
+      return finish(await current());
+    } finally {
+      pooled?.release();
     }
-    return finish(E0);
   }
 
   const gt = graphTensors(graph);

@@ -9,6 +9,7 @@ import {
   propagateMean,
   propagateMeanCpu,
   registerSpmmKernels,
+  rowDot,
   scatterAddRows,
   spmm,
   spmmCpu,
@@ -64,6 +65,32 @@ describe.each(['cpu', 'wasm'])('spmm ops on %s', (backend) => {
     const sc = scatterAddRows(gth, idx, 4);
     expect(Array.from(sc.dataSync())).toEqual([1, 2, 0, 0, 10, 12, 0, 0]);
     tf.dispose([x, idx, gth, sc]);
+  });
+
+  it('rowDot: row-wise dot products, and its gradient (and second derivative) match tf.sum(tf.mul)', () => {
+    const [rows, d] = [7, 5];
+    const a = tf.tensor2d(randn(rows * d, 11), [rows, d]);
+    const c = tf.tensor2d(randn(rows * d, 12), [rows, d]);
+    const w = tf.tensor1d(randn(rows, 13));
+    const ours = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.softplus(rowDot(x as tf.Tensor2D, y as tf.Tensor2D)), w)) as tf.Scalar;
+    const theirs = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.softplus(tf.sum(tf.mul(x, y), 1)), w)) as tf.Scalar;
+    const close = (p: tf.Tensor, q: tf.Tensor) => {
+      const [pv, qv] = [p.dataSync(), q.dataSync()];
+      expect(pv.length).toBe(qv.length);
+      for (let k = 0; k < pv.length; k++) expect(pv[k]).toBeCloseTo(qv[k], 5);
+    };
+    tf.tidy(() => {
+      close(rowDot(a, c), tf.sum(tf.mul(a, c), 1));
+      const [ga, gc] = tf.grads(ours)([a, c]);
+      const [ta, tc] = tf.grads(theirs)([a, c]);
+      close(ga, ta);
+      close(gc, tc);
+      // Hessian-vector product in a by double backward.
+      const v = tf.tensor2d(randn(rows * d, 14), [rows, d]);
+      const hv = (f: typeof ours) => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.grad((y: tf.Tensor) => f(y, c))(x), v)) as tf.Scalar)(a);
+      close(hv(ours), hv(theirs));
+    });
+    tf.dispose([a, c, w]);
   });
 
   it('gradient of a nonlinear loss through propagate and gatherRows matches central differences', () => {

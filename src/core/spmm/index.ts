@@ -4,8 +4,11 @@
  *  - CsrPropagate   y = mean_{k=0..K} Â^k x      grad: same op on dy (a symmetric operator)
  *  - GatherRows     y = x[idx]                   grad: ScatterAddRows(dy, idx)
  *  - ScatterAddRows y = Σ_b e_{idx[b]} x[b]      grad: GatherRows(dy, idx)
+ *  - RowDot         y[b] = a[b] · c[b]             grad: dy[b] c[b], dy[b] a[b]
  * GatherRows/ScatterAddRows replace tf.gather, whose gradient (UnsortedSegmentSum) is
- * O(rows × batch) on the cpu backend and missing on wasm.
+ * O(rows × batch) on the cpu backend and missing on wasm. RowDot replaces tf.sum(tf.mul(a, c), 1),
+ * whose gradient (tfjs-core's Sum) builds ones(a.shape) on the CPU: on webgpu, an upload of a
+ * batch × d table for every such sum in every backward pass (4 per training step, 2 MB at batch 2048).
  * Kernels: for 'cpu' and 'wasm', the typed-array kernels of ./kernel (WebAssembly SIMD when
  * d % 16 == 0, plain JS otherwise) on the backend's own arrays; for 'webgpu', WGSL programs
  * (./webgpu) and, for gather/scatter, the backend's GatherV2 / UnsortedSegmentSum kernels.
@@ -22,6 +25,7 @@ export const CSR_SPMM = 'CsrSpmm';
 export const CSR_PROPAGATE = 'CsrPropagate';
 export const GATHER_ROWS = 'GatherRows';
 export const SCATTER_ADD_ROWS = 'ScatterAddRows';
+export const ROW_DOT = 'RowDot';
 
 /** Â on the current backend, ready for spmm/propagate. Kept outside any tf.tidy; call dispose(). */
 export interface GraphTensors {
@@ -77,6 +81,12 @@ export function gatherRows(x: tf.Tensor2D, idx: tf.Tensor1D): tf.Tensor2D {
 export function scatterAddRows(x: tf.Tensor2D, idx: tf.Tensor1D, numRows: number): tf.Tensor2D {
   registerSpmmKernels();
   return tf.engine().runKernel(SCATTER_ADD_ROWS, { x, idx } as NamedInputs, { numRows }) as tf.Tensor2D;
+}
+
+/** y[b] = a[b] · c[b] for row-major a, c (batch × d); differentiable (and twice). */
+export function rowDot(a: tf.Tensor2D, c: tf.Tensor2D): tf.Tensor1D {
+  registerSpmmKernels();
+  return tf.engine().runKernel(ROW_DOT, { a, c } as NamedInputs, {}) as tf.Tensor1D;
 }
 
 function runSpmm(csr: { indptr: tf.Tensor; indices: tf.Tensor; values: tf.Tensor }, x: tf.Tensor): tf.Tensor2D {
@@ -158,6 +168,17 @@ const jsKernels: Record<string, tf.KernelFunc> = {
       scatterAddRowsCpu(xs as Float32Array, d, is as Int32Array, numRows, out);
     });
   },
+  [ROW_DOT]: ({ inputs, backend }) => {
+    const { a, c } = inputs as Record<string, tf.TensorInfo>;
+    const [rows, d] = a.shape;
+    return withArrays(backend, [a, c], [rows], ([as, cs], out) => {
+      for (let b = 0; b < rows; b++) {
+        let s = 0;
+        for (let k = b * d; k < b * d + d; k++) s += as[k] * cs[k];
+        out[b] = s;
+      }
+    });
+  },
 };
 
 // ---- kernels for 'webgpu' -------------------------------------------------------------------
@@ -200,6 +221,13 @@ const webgpuKernels: Record<string, tf.KernelFunc> = {
     const { x, idx } = inputs as Record<string, tf.TensorInfo>;
     const numSegments = (attrs as { numRows: number }).numRows;
     return delegate('UnsortedSegmentSum', { inputs: { x, segmentIds: idx }, backend, attrs: { numSegments } });
+  },
+  [ROW_DOT]: ({ inputs, backend }) => {
+    const { a, c } = inputs as Record<string, tf.TensorInfo>;
+    const prod = delegate('Multiply', { inputs: { a, b: c }, backend, attrs: {} });
+    const out = delegate('Sum', { inputs: { x: prod }, backend, attrs: { axis: [1], keepDims: false } });
+    (backend as unknown as WebGPUBackendLike).disposeData(prod.dataId);
+    return out;
   },
 };
 
@@ -244,5 +272,13 @@ export function registerSpmmKernels(): void {
     kernelName: SCATTER_ADD_ROWS,
     inputsToSave: ['idx'],
     gradFunc: (dy, saved) => ({ x: () => gatherRows(dy as tf.Tensor2D, saved[0] as tf.Tensor1D) }),
+  });
+  tf.registerGradient({
+    kernelName: ROW_DOT,
+    inputsToSave: ['a', 'c'],
+    gradFunc: (dy, saved) => {
+      const col = () => tf.expandDims(dy as tf.Tensor1D, 1);
+      return { a: () => tf.mul(col(), saved[1]), c: () => tf.mul(col(), saved[0]) };
+    },
   });
 }

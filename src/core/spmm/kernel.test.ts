@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { denseAdjacency, randomGraph } from '../graph';
 import { makeRng } from '../rng';
 import { gatherRowsCpu, propagateMeanCpu, propagateMeanJs, scatterAddRowsCpu, scatterRowsCpu, spmmCpu, spmmJs } from './kernel';
-import { simdKernels } from './simd';
+import { kernelPool } from './threads';
 
 
 function denseMatmul(a: Float64Array, n: number, x: Float32Array, d: number): Float64Array {
@@ -90,36 +90,38 @@ describe('gatherRowsCpu / scatterAddRowsCpu', () => {
   });
 });
 
-describe('WebAssembly SIMD kernel', () => {
-  it('is available in Node and agrees with the plain-JS kernels', () => {
-    const simd = simdKernels();
-    expect(simd).not.toBeNull();
+describe('WebAssembly SIMD kernels (the pool, one thread)', () => {
+  it('are available in Node and agree with the plain-JS kernels', () => {
+    expect(kernelPool()).not.toBeNull();
     for (const d of [16, 64]) {
       const g = randomGraph(40, 70, 600, d);
       const rng = makeRng(d + 1);
       const x = Float32Array.from({ length: g.n * d }, () => rng.normal());
       const js = spmmJs(g, x, d);
-      const w = simd!.spmm(g, x, d);
+      const w = spmmCpu(g, x, d);
       for (let k = 0; k < js.length; k++) expect(Math.abs(w[k] - js[k])).toBeLessThan(1e-5 * (1 + Math.abs(js[k])));
       const pj = propagateMeanJs(g, x, d, 3);
-      const pw = simd!.propagateMean(g, x, d, 3);
+      const pw = propagateMeanCpu(g, x, d, 3);
       for (let k = 0; k < pj.length; k++) expect(Math.abs(pw[k] - pj[k])).toBeLessThan(1e-5 * (1 + Math.abs(pj[k])));
-      expect(Array.from(simd!.propagateMean(g, x, d, 0))).toEqual(Array.from(x));
+      expect(Array.from(propagateMeanCpu(g, x, d, 0))).toEqual(Array.from(x));
     }
   });
 
-  it('grows its memory for a larger graph and stays correct after a smaller one', () => {
-    const simd = simdKernels()!;
+  it('grow the memory for a larger graph, stay correct after a smaller one, and free what they took', () => {
+    const pool = kernelPool()!;
     const small = randomGraph(3, 4, 6, 1);
     const big = randomGraph(3000, 4000, 60000, 2);
     for (const g of [small, big, small]) {
+      const before = pool.allocatedBytes;
       const x = Float32Array.from({ length: g.n * 16 }, (_, k) => (k % 7) - 3);
-      const js = spmmJs(g, x, 16);
-      const w = simd.spmm(g, x, 16);
+      const js = propagateMeanJs(g, x, 16, 2);
+      const w = propagateMeanCpu(g, x, 16, 2);
       let err = 0;
       for (let k = 0; k < js.length; k++) err = Math.max(err, Math.abs(w[k] - js[k]));
       expect(err).toBeLessThan(1e-4);
+      // Only the graph stays resident (its CSR arrays); the vectors were returned.
+      expect(pool.allocatedBytes - before).toBeLessThanOrEqual(g.indptr.byteLength + g.indices.byteLength + g.values.byteLength + 3 * 64);
     }
-    expect(() => simd.spmm(small, new Float32Array(small.n * 8), 8)).toThrow();
+    expect(() => spmmCpu(small, new Float32Array(small.n * 16 + 1), 16)).toThrow(/expected/);
   });
 });

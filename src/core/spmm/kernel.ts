@@ -4,18 +4,27 @@
  * non-zeros, which reads x once per non-zero and writes each output element once — ~3× faster
  * than the textbook "out[r] += v · x[c]" loop in V8.
  *
- * spmmCpu / propagateMeanCpu use the WebAssembly SIMD kernel (./simd) when d % 16 == 0 and the
- * platform has SIMD, and the plain-JS kernels here otherwise.
+ * spmmCpu / propagateMeanCpu run the WebAssembly SIMD kernels of the thread pool (./threads: on as
+ * many threads as were started, same results on any count) when d % 16 == 0 and the platform has
+ * SIMD, and the plain-JS kernels here otherwise.
  */
 import { addInto, scaleInto, type Csr } from './arrays';
-import { simdKernels } from './simd';
+import { propagateMeanPooled, spmmPooled } from './pooled';
+import { kernelPool } from './threads';
 
 export type { Csr } from './arrays';
 
 /** out = A · x for CSR A (n × n) and row-major x (n × d). */
 export function spmmCpu(a: Csr, x: Float32Array, d: number, out?: Float32Array): Float32Array {
-  const simd = d % 16 === 0 ? simdKernels() : null;
-  return simd ? simd.spmm(a, x, d, out) : spmmJs(a, x, d, out);
+  const pool = d % 16 === 0 ? kernelPool() : null;
+  if (!pool) return spmmJs(a, x, d, out);
+  checkShape(a, x, d);
+  return spmmPooled(pool, a, x, d, out);
+}
+
+function checkShape(a: Csr, x: Float32Array, d: number): void {
+  const n = a.indptr.length - 1;
+  if (x.length !== n * d) throw new Error(`spmm: x has ${x.length} values, expected ${n}×${d}`);
 }
 
 /**
@@ -24,8 +33,10 @@ export function spmmCpu(a: Csr, x: Float32Array, d: number, out?: Float32Array):
  * symmetric, so the same function is its own gradient.
  */
 export function propagateMeanCpu(a: Csr, x: Float32Array, d: number, layers: number, out?: Float32Array): Float32Array {
-  const simd = d % 16 === 0 ? simdKernels() : null;
-  return simd ? simd.propagateMean(a, x, d, layers, out) : propagateMeanJs(a, x, d, layers, out);
+  const pool = d % 16 === 0 ? kernelPool() : null;
+  if (!pool) return propagateMeanJs(a, x, d, layers, out);
+  checkShape(a, x, d);
+  return propagateMeanPooled(pool, a, x, d, layers, out);
 }
 
 /** out = A · x in plain JS. */

@@ -6,7 +6,7 @@ import { initEmbeddings, propagateCpu } from '../../lightgcn';
 import { makeRng } from '../../rng';
 import { graphTensors } from '../../spmm';
 import { DEFAULT_LIGHTGCN } from '../../types';
-import { prepareUnlearning } from '../context';
+import { prepareRequest, prepareUnlearning } from '../context';
 import { exactGradientAndHessian, hostHessian } from './hostHessian';
 import { objectiveGradientHost } from '../objective/hostObjective';
 import { exactHvp, fixedNegatives, triplesOf, tripleTensors, type ObjectiveSpec } from '../objective/objective';
@@ -134,6 +134,31 @@ describe('the per-model cache (one pass over the triples at E)', () => {
     prep.dispose();
     expect(tf.memory().numTensors).toBe(tensors);
     await tf.setBackend('cpu');
+  });
+});
+
+describe('the gradient on Â′ from the cache\'s layout (kernel pool, d = 16)', () => {
+  it('equals the gradient over D_r\'s own triples, for a whole user and for some items', async () => {
+    const nUsers = 30, nItems = 40, m = 500, d = 16, layers = 3;
+    const g = randomEdges(nUsers, nItems, m, 21);
+    const ds = { name: 't', nUsers, nItems, userIds: ids(nUsers), itemIds: ids(nItems), train: g, test: { u: Int32Array.of(0), i: Int32Array.of(1) } };
+    const cfg = { ...DEFAULT_LIGHTGCN, dim: d, layers, reg: 1e-3, seed: 5 };
+    const theta = initEmbeddings(nUsers + nItems, d, 0.5, 6);
+    const prep = await prepareUnlearning(ds, { E0: theta }, cfg);
+    expect(prep.exactHessian.dataGradientOn).toBeDefined();
+    const user = g.u[0];
+    const items = Array.from(g.i.filter((_, k) => g.u[k] === user)).slice(0, 2);
+    for (const request of [{ kind: 'user' as const, user }, { kind: 'items' as const, user, items }]) {
+      const req = prepareRequest(prep, request);
+      const got = prep.exactHessian.dataGradientOn!(req.graphNew, theta, req.split.forgetIdx);
+      const want = objectiveGradientHost(req.graphNew, theta, d, req.remain, { ...prep.spec, reg: 0 }, undefined, false).grad;
+      expect(relErr(got, want)).toBeLessThan(1e-6);
+      // …and not the gradient over all of D on Â′ (the forgotten triples really are left out).
+      const all = objectiveGradientHost(req.graphNew, theta, d, prep.all, { ...prep.spec, reg: 0 }, undefined, false).grad;
+      expect(relErr(all, want)).toBeGreaterThan(1e-3);
+      req.dispose();
+    }
+    prep.dispose();
   });
 });
 

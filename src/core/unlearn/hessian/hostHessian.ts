@@ -11,12 +11,15 @@
  * milliseconds on the default data instead of seconds for the tfjs double backward (objective.ts
  * exactHvp, kept as the test oracle).
  *
- * The per-model cache (context.ts) builds both at once: one pass lays out the triples' row
- * addresses, one dotDiff gives the scores x_z, whose ℓ' is the gradient's coefficient and whose
- * ℓ' and ℓ'' are H_E's; the gradient's scatter and every product then run on that layout.
+ * The per-model cache (context.ts) builds both at once: one layout of the triples and their
+ * incidence in the kernel pool's memory, one pass of scores x_z, whose ℓ' is the gradient's
+ * coefficient and whose ℓ' and ℓ'' are H_E's; the gradient and every product then run on that
+ * layout, split over the pool's threads (every row's sum in triple order on any thread count, so
+ * the same bits on 1, 2 or 3 threads).
  */
 import { gatherRowsCpu, propagateMeanCpu, scatterRowsCpu } from '../../spmm';
-import { tripleKernels } from '../../spmm/triples';
+import { propagateAt, residentCsr, rowBounds, threadPrograms, TripleLayout } from '../../spmm/pooled';
+import { KERNEL_ID, kernelPool, type KernelPool } from '../../spmm/threads';
 import { fastHessian, rawCurvature } from './fastHessian';
 import { bprDataGradient, occurrences } from '../objective/hostObjective';
 import type { Graph } from '../../types';
@@ -29,14 +32,28 @@ export interface HostHessian {
   hvpRows(rows: Int32Array, v: Float32Array): Float32Array;
   /** Triples the products read (all of D). */
   interactions: number;
+  /**
+   * P_g ∇_E Σ_{z ∈ D \ without} softplus(−x_z(E)) / n at E = P_g θ on another graph g (Â'): the BPR part of
+   * ∇L_{D_r}(θ; Â') from the cached layout of D, the triples `without` (indices into D) weighted 0 —
+   * the remaining triples in the same order, so the same sums as a layout of D_r without building one.
+   * Absent where the pool's kernels do not run.
+   */
+  dataGradientOn?(g: Graph, theta: Float32Array, without: Int32Array): Float32Array;
 }
 
-/** H_E on the triples at E, and the data term of ∇_E L from the same scores. */
+/** H_E on the triples at E, and the data term of ∇_E L from the same scores (the plain-JS form,
+ *  where the pool's kernels cannot run). */
 interface TripleOperator {
   /** H_E v (a view, valid until the next call). */
   hvpE(v: Float32Array): Float32Array;
   /** (1/n) Σ_z ∇_E softplus(−x_z) (a fresh array). */
   gradE(): Float32Array;
+}
+
+/** Both, with the whole product Pᵀ H_E P + Λ, on the kernel pool. */
+interface Operator {
+  gradE(): Float32Array;
+  hessian: HostHessian;
 }
 
 /** ∇L_D(θ̂; Â), its BPR term alone (gradData: without the L2), and ∇²L_D(θ̂; Â) (as products), at
@@ -49,13 +66,13 @@ export function exactGradientAndHessian(
   data: Triples,
   spec: ObjectiveSpec,
 ): { grad: Float32Array; gradData: Float32Array; hessian: HostHessian } {
-  const op = tripleOperator(E, d, spec.nUsers, data, spec.n);
-  const gradData = propagateMeanCpu(g, op.gradE(), d, spec.layers);
   // The L2 term's gradient is Λθ̂: one count of the triples serves the gradient and the Hessian.
   const lambda = occurrences(g.n, spec.nUsers, data, spec.reg / spec.n);
+  const op = operatorFor(g, E, d, data, spec, lambda);
+  const gradData = propagateMeanCpu(g, op.gradE(), d, spec.layers);
   const grad = gradData.slice();
   addRowScaled(grad, lambda, theta, d);
-  return { grad, gradData, hessian: operatorHessian(g, op, d, lambda, data.users.length, spec.layers) };
+  return { grad, gradData, hessian: op.hessian };
 }
 
 /**
@@ -73,7 +90,107 @@ export function hostHessian(
   layers: number,
 ): HostHessian {
   const lambda = occurrences(g.n, nUsers, data, reg / n);
-  return operatorHessian(g, tripleOperator(E, d, nUsers, data, n), d, lambda, data.users.length, layers);
+  return operatorFor(g, E, d, data, { nUsers, n, layers }, lambda).hessian;
+}
+
+type Shape = Pick<ObjectiveSpec, 'nUsers' | 'n' | 'layers'>;
+
+/** The pool's operator for d % 16 == 0 (SIMD propagation and triple kernels), else the plain-JS one. */
+function operatorFor(g: Graph, E: Float32Array, d: number, data: Triples, shape: Shape, lambda: Float64Array): Operator {
+  const pool = d % 16 === 0 ? kernelPool() : null;
+  if (pool) return pooledOperator(pool, g, E, d, data, shape, lambda);
+  const op = tripleOperator(E, d, shape.nUsers, data, shape.n);
+  return { gradE: () => op.gradE(), hessian: operatorHessian(g, op, d, lambda, data.users.length, shape.layers) };
+}
+
+/** Frees a pooled operator's memory once its Hessian is unreachable (the per-model cache dropped). */
+const unreachable = new FinalizationRegistry<() => void>((release) => release());
+
+/**
+ * The triples laid out once in the pool with E, ℓ'/n and ℓ''/n; a product v ↦ Pᵀ H_E P v + Λv runs
+ * there end to end: P v (SIMD propagation), w_z = ℓ''_z/n · ((E_i − E_j)·(Pv)_u + E_u·((Pv)_i − (Pv)_j))
+ * per triple, H_E's gather per row (in triple order), P again, + Λv — each step split over the threads.
+ */
+function pooledOperator(p: KernelPool, g: Graph, E: Float32Array, d: number, data: Triples, { nUsers, n, layers }: Shape, lambda: Float64Array): Operator {
+  const m = data.users.length;
+  const nNodes = g.n;
+  const size = E.length;
+  const layout = new TripleLayout(p, nNodes, m).set(nUsers, data.users, data.pos, data.neg);
+  const [pE, V, PV, HE, OUT] = [size, size, size, size, size].map((f) => p.alloc(f * 4));
+  const [D1, D2, W] = [m, m, m].map((f) => p.alloc(Math.max(1, f) * 4));
+  const LAM = p.alloc(nNodes * 4);
+  const blocks = [pE, V, PV, HE, OUT, D1, D2, W, LAM];
+  const release = () => {
+    layout.release();
+    for (const b of blocks) p.release(b);
+  };
+  try {
+    p.f32(pE, size).set(E);
+    p.f32(LAM, nNodes).set(lambda);
+    layout.dots(pE, D1, d);
+    const d1 = p.f32(D1, m), d2 = p.f32(D2, m);
+    const inv = 1 / n;
+    for (let z = 0; z < m; z++) {
+      const sig = 1 / (1 + Math.exp(-d1[z]));
+      d1[z] = (sig - 1) * inv;
+      d2[z] = sig * (1 - sig) * inv;
+    }
+  } catch (e) {
+    release();
+    throw e;
+  }
+  const dB = d * 4;
+  /** OUT = Pᵀ H_E P V + ΛV, V already in the pool. */
+  const product = () => {
+    const gr = residentCsr(p, g);
+    propagateAt(p, gr, V, PV, d, layers);
+    layout.hvpWeights(pE, PV, D2, W, d);
+    layout.gather(pE, W, HE, d, PV, D1);
+    propagateAt(p, gr, HE, OUT, d, layers);
+    p.run(threadPrograms(rowBounds(p, nNodes, d), (a, b) => [KERNEL_ID.rowScaleAdd, OUT + a * dB, LAM, V + a * dB, a * 4, b * 4, dB]));
+  };
+  const hessian: HostHessian = {
+    interactions: m,
+    hvpFull(v) {
+      p.f32(V, size).set(v);
+      product();
+      return p.f32(OUT, size).slice();
+    },
+    hvpRows(rows, v) {
+      // Scattered straight into the pool and gathered straight out of it (views taken after the
+      // product's allocations: they may grow a plain memory).
+      scatterRowsCpu(v, d, rows, nNodes, p.f32(V, size));
+      product();
+      return gatherRowsCpu(p.f32(OUT, size), d, rows);
+    },
+    dataGradientOn(g2, theta, without) {
+      if (g2.n !== nNodes || theta.length !== size) throw new Error('dataGradientOn: the graph or θ does not match the layout');
+      const gr = residentCsr(p, g2);
+      const C = p.alloc(Math.max(1, m) * 4);
+      try {
+        p.f32(V, size).set(theta);
+        propagateAt(p, gr, V, PV, d, layers); // E' = P' θ
+        layout.dots(PV, C, d);
+        const c = p.f32(C, m);
+        const inv = 1 / n;
+        for (let z = 0; z < m; z++) c[z] = -inv / (1 + Math.exp(c[z]));
+        for (let k = 0; k < without.length; k++) c[without[k]] = 0;
+        layout.gather(PV, C, HE, d);
+        propagateAt(p, gr, HE, OUT, d, layers);
+        return p.f32(OUT, size).slice();
+      } finally {
+        p.release(C);
+      }
+    },
+  };
+  unreachable.register(hessian, release);
+  return {
+    hessian,
+    gradE() {
+      layout.gather(pE, D1, HE, d);
+      return p.f32(HE, size).slice();
+    },
+  };
 }
 
 /** out += diag(lambda) ⊗ I_d · v, row by row (Λ's rows are zero where a node has no triple). */
@@ -104,68 +221,19 @@ function operatorHessian(g: Graph, op: TripleOperator, d: number, lambda: Float6
   };
 }
 
-/**
- * One SIMD layout of the triples (θ = E rows, vector rows, output rows: nine address arrays filled
- * in one loop), the scores by one dotDiff, and per triple ℓ'/n and ℓ''/n — the gradient's scatter
- * coefficient and H_E's two weights. Without WebAssembly SIMD (or for d % 4 ≠ 0): the float64 JS
- * kernels of fastHessian.ts and hostObjective.ts.
- */
+/** H_E and the gradient's data term in plain JS (fastHessian.ts and hostObjective.ts's float64 kernels). */
 function tripleOperator(E: Float32Array, d: number, nUsers: number, data: Triples, n: number): TripleOperator {
   const m = data.users.length;
-  const k = d % 4 === 0 ? tripleKernels() : null;
-  if (!k) {
-    const nNodes = E.length / d;
-    const all = new Int32Array(nNodes).map((_, v) => v);
-    const ids = new Int32Array(m).map((_, z) => z);
-    const HE = fastHessian(E, d, nUsers, all, data, 0, n, rawCurvature(E, d, nUsers, data), ids, false);
-    return {
-      hvpE: (v) => HE.hvp(v),
-      gradE() {
-        const gE = new Float32Array(E.length);
-        bprDataGradient(E, d, nUsers, data, 1 / n, gE, false, false);
-        return gE;
-      },
-    };
-  }
-  const size = E.length;
-  const [pE, pV, pOut] = [size, size, size].map((f) => k.alloc(f));
-  const [OU, OI, OJ, QU, QI, QJ, WU, WI, WJ, D1, D2] = new Array(11).fill(0).map(() => k.alloc(m));
-  // Row addresses of E (O), of the vector (Q) and of the output (W): the indices are copied into W,
-  // turned into addresses by the rowAddresses kernel, W last and in place.
-  const row = 4 * d, items = nUsers * row;
-  for (const [idx, O, Q, W, base] of [
-    [data.users, OU, QU, WU, 0],
-    [data.pos, OI, QI, WI, items],
-    [data.neg, OJ, QJ, WJ, items],
-  ] as const) {
-    k.i32(W, m).set(idx);
-    k.rowAddresses(W, O, m, pE + base, row);
-    k.rowAddresses(W, Q, m, pV + base, row);
-    k.rowAddresses(W, W, m, pOut + base, row);
-  }
-  k.f32(pE, size).set(E);
-  k.dotDiff(OU, OI, OJ, m, d, D1);
-  const d1 = k.f32(D1, m), d2 = k.f32(D2, m);
-  const inv = 1 / n;
-  for (let z = 0; z < m; z++) {
-    const sig = 1 / (1 + Math.exp(-d1[z]));
-    d1[z] = (sig - 1) * inv;
-    d2[z] = sig * (1 - sig) * inv;
-  }
-  const V = k.f32(pV, size);
-  const out = k.f32(pOut, size);
+  const nNodes = E.length / d;
+  const all = new Int32Array(nNodes).map((_, v) => v);
+  const ids = new Int32Array(m).map((_, z) => z);
+  const HE = fastHessian(E, d, nUsers, all, data, 0, n, rawCurvature(E, d, nUsers, data), ids, false);
   return {
-    hvpE(v) {
-      V.set(v);
-      out.fill(0);
-      k.rawHvp([OU, OI, OJ], [QU, QI, QJ], [WU, WI, WJ], D1, D2, m, d);
-      return out;
-    },
+    hvpE: (v) => HE.hvp(v),
     gradE() {
-      // d/dE softplus(−x) = ℓ'(x) ∇x: the scatter with coefficient ℓ'/n.
-      out.fill(0);
-      k.scatter([WU, WI, WJ], [OU, OI, OJ], D1, m, d);
-      return out.slice();
+      const gE = new Float32Array(E.length);
+      bprDataGradient(E, d, nUsers, data, 1 / n, gE, false, false);
+      return gE;
     },
   };
 }

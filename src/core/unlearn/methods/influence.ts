@@ -37,7 +37,10 @@ import { objectiveGradient, objectiveGradientAt, triplesOf, tripleTensors, type 
 function unlearningGradientHost(prep: UnlearnContext['prep'], req: UnlearnContext['req']): Float32Array {
   const d = prep.cfg.dim;
   const { nUsers, reg, n } = prep.spec;
-  const gNew = objectiveGradientHost(req.graphNew, prep.theta, d, req.remain, { ...prep.spec, reg: 0 }, undefined, false).grad;
+  // On the kernel pool, from the cache's layout of D with D_f weighted 0 (no layout of D_r to build).
+  const gNew =
+    prep.exactHessian.dataGradientOn?.(req.graphNew, prep.theta, req.split.forgetIdx) ??
+    objectiveGradientHost(req.graphNew, prep.theta, d, req.remain, { ...prep.spec, reg: 0 }, undefined, false).grad;
   const g = subtract(prep.gradOldData, gNew);
   if (reg !== 0) regGradient(prep.theta, d, nUsers, req.forget, reg, 1 / n, g);
   return g;
@@ -376,8 +379,8 @@ const TENSOR_CG_CHECK_EVERY = 3;
  * The exact-Hessian update with g, the Hessian-vector products (tensorHessian.ts), CG
  * (cgTensor.ts) and θ̂ + Δθ all tensors on the active backend; the chosen rows are a 0/1 row mask
  * (the masked operator is the principal block of H on them). Nothing is read back before the end
- * but one convergence flag every TENSOR_CG_CHECK_EVERY iterations: the new E⁽⁰⁾ and four CG figures,
- * in one download each.
+ * but one convergence flag every TENSOR_CG_CHECK_EVERY iterations: the new E⁽⁰⁾ and the four CG figures
+ * come back in one download (two were two round trips to the GPU; npm run bench -- --browser-only counts them).
  */
 async function influenceUnlearnTensors(ctx: UnlearnContext, s: InfluenceSettings): Promise<MethodResult> {
   const { prep, options } = ctx;
@@ -404,10 +407,14 @@ async function influenceUnlearnTensors(ctx: UnlearnContext, s: InfluenceSettings
     tol: options.cgTol,
     checkEvery: TENSOR_CG_CHECK_EVERY,
   });
-  const theta = s.base ? tf.tidy(() => tf.add(tf.tensor2d(s.base!, prep.thetaT.shape), cg.x)) : tf.add(prep.thetaT, cg.x);
-  const E0 = Float32Array.from((await theta.data()) as Float32Array);
-  const [iters, residual, negative, used] = Array.from(await cg.stats.data());
-  tf.dispose([mask, b, cg.x, cg.stats, theta]);
+  const both = tf.tidy(() => {
+    const theta = s.base ? tf.add(tf.tensor2d(s.base, prep.thetaT.shape), cg.x) : tf.add(prep.thetaT, cg.x);
+    return tf.concat([tf.reshape(theta, [-1]), tf.reshape(cg.stats, [-1])]);
+  });
+  const all = (await both.data()) as Float32Array;
+  const E0 = all.slice(0, prep.theta.length);
+  const [iters, residual, negative, used] = Array.from(all.subarray(prep.theta.length, prep.theta.length + 4));
+  tf.dispose([mask, b, cg.x, cg.stats, both]);
   return influenceResult(
     ctx,
     E0,

@@ -1,25 +1,17 @@
 /**
  * The influence objective's gradient on plain typed arrays (same math as objective.ts): the BPR
- * data term on WebAssembly SIMD triple kernels (../spmm/triples) where available, else the
- * training step's JS kernel (lightgcn.bprDataGradCpu); the L2 term per row; the SIMD propagation.
- * On the cpu and wasm backends this is many times faster than the tfjs graph over ~80k
- * interactions; on webgpu the tfjs path is used instead.
+ * data term on the kernel pool's WebAssembly SIMD triple kernels (../spmm/pooled: scores per triple,
+ * then each row's gradient gathered in triple order, both split over the pool's threads) where
+ * available, else the training step's JS kernel (lightgcn.bprDataGradCpu); the L2 term per row; the
+ * SIMD propagation. On the cpu and wasm backends this is many times faster than the tfjs graph over
+ * ~80k interactions; on webgpu the tfjs path is used instead.
  */
 import { bprDataGradCpu } from '../../lightgcn';
 import { propagateMeanCpu } from '../../spmm';
-import { tripleKernels, type TripleKernels } from '../../spmm/triples';
+import { TripleLayout } from '../../spmm/pooled';
+import { kernelPool } from '../../spmm/threads';
 import type { Graph } from '../../types';
 import type { ObjectiveSpec, Triples } from './objective';
-
-let shared: TripleKernels | null | undefined;
-
-/** The SIMD kernels for d % 4 == 0 (one instance, reset per call: callers here are synchronous). */
-function kernelsFor(d: number): TripleKernels | null {
-  if (d % 4 !== 0) return null;
-  if (shared === undefined) shared = tripleKernels();
-  shared?.reset();
-  return shared;
-}
 
 /**
  * Adds scale · Σ_{z∈t} ∇_E softplus(−x_z), x_z = e_u·(e_i − e_j), into gradE and returns
@@ -40,8 +32,8 @@ export function bprDataGradient(
 ): number {
   const m = t.users.length;
   if (m === 0) return 0;
-  const k = simd ? kernelsFor(d) : null;
-  if (!k) {
+  const p = simd && d % 4 === 0 ? kernelPool() : null;
+  if (!p) {
     if (scores) {
       for (let z = 0; z < m; z++) {
         const ou = t.users[z] * d, oi = (nUsers + t.pos[z]) * d, oj = (nUsers + t.neg[z]) * d;
@@ -57,33 +49,30 @@ export function bprDataGradient(
     return s * loss;
   }
   const size = E.length;
-  const [pE, pG, pU, pI, pJ, pGU, pGI, pGJ, pX] = [size, size, m, m, m, m, m, m, m].map((f) => k.alloc(f));
-  k.f32(pE, size).set(E);
-  const row = 4 * d, items = nUsers * row;
-  for (const [idx, X, G, base] of [
-    [t.users, pU, pGU, 0],
-    [t.pos, pI, pGI, items],
-    [t.neg, pJ, pGJ, items],
-  ] as const) {
-    k.i32(G, m).set(idx);
-    k.rowAddresses(G, X, m, pE + base, row);
-    k.rowAddresses(G, G, m, pG + base, row);
+  const layout = new TripleLayout(p, size / d, m);
+  const [pE, pG, pX] = [size, size, m].map((f) => p.alloc(f * 4));
+  try {
+    layout.set(nUsers, t.users, t.pos, t.neg);
+    p.f32(pE, size).set(E);
+    layout.dots(pE, pX, d);
+    const X = p.f32(pX, m);
+    scores?.set(X);
+    let loss = 0;
+    for (let z = 0; z < m; z++) {
+      const x = X[z];
+      const e = Math.exp(x);
+      // −ln σ(x) = softplus(−x), computed stably; d/dx = −σ(−x). The coefficient overwrites x.
+      if (withLoss) loss += x > 0 ? Math.log1p(1 / e) : -x + Math.log1p(e);
+      X[z] = -scale / (1 + e);
+    }
+    layout.gather(pE, pX, pG, d);
+    const G = p.f32(pG, size);
+    for (let c = 0; c < size; c++) gradE[c] += G[c];
+    return scale * loss;
+  } finally {
+    layout.release();
+    for (const b of [pE, pG, pX]) p.release(b);
   }
-  k.dotDiff(pU, pI, pJ, m, d, pX);
-  const X = k.f32(pX, m);
-  scores?.set(X);
-  let loss = 0;
-  for (let z = 0; z < m; z++) {
-    const x = X[z];
-    const e = Math.exp(x);
-    // −ln σ(x) = softplus(−x), computed stably; d/dx = −σ(−x). The coefficient overwrites x.
-    if (withLoss) loss += x > 0 ? Math.log1p(1 / e) : -x + Math.log1p(e);
-    X[z] = -scale / (1 + e);
-  }
-  k.scatter([pGU, pGI, pGJ], [pU, pI, pJ], pX, m, d);
-  const G = k.f32(pG, size);
-  for (let c = 0; c < size; c++) gradE[c] += G[c];
-  return scale * loss;
 }
 
 /** How often each of nNodes nodes appears in t (as user, positive or negative), times `scale`: the
