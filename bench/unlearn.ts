@@ -21,7 +21,11 @@
  *    as many times: building Â', one full-batch gradient ∇L_{D_r}(θ̂; Â') and one exact Hessian-vector
  *    product, × IFRU's median product count; in ms and epochs, beside IFRU's warm median;
  *  - {bench:'unlearn-goal', …}: IFRU and IFRU-pruned first-request epochs beside the goals (≤ 0.1, ≤ 0.05),
- *    also in Retrain's median epoch (timed interleaved with them; retrainEpochMs).
+ *    also in Retrain's median epoch (timed interleaved with them; retrainEpochMs);
+ *  - {bench:'unlearn-shards', …}: SISA and RecEraser requests against Retrain's, --repeats times each,
+ *    interleaved: medians, the ratio to Retrain, shards retrained, the once-per-model shard training.
+ * The per-method lines include SCIF, SISA and RecEraser (the IFRU authors' baselines) with their
+ * family, exactness and shards; the shards are the data set's default (defaults.ts).
  * Flags: --data default|small (default), --epochs N (20), --backend wasm|cpu (wasm), --sweep,
  * --seed S (2024), --repeats R (5).
  */
@@ -286,6 +290,37 @@ async function timing(
   return { epochs: out, retrainEpochMs: rt.median / cfg.epochs };
 }
 
+/** The IFRU authors' other baselines, beside the defaults in the per-method lines (issue 20). */
+const COMPARISON_METHODS = ['scif', 'sisa', 'receraser'];
+
+/**
+ * {bench:'unlearn-shards', …}: Retrain, SISA and RecEraser requests, --repeats times each, interleaved
+ * (one session.forget of the three per repeat, the shards already trained and cached by the run
+ * above): medians of the request (the retrained shards, and RecEraser's aggregator on D_r) and their
+ * ratio to Retrain's median, the shards retrained and the once-per-model shard training.
+ */
+async function shardTiming(session: Session, name: string, request: ForgetRequest, epochMs: number): Promise<void> {
+  const repeats = Number(values.repeats);
+  const ms: Record<string, number[]> = { retrain: [], sisa: [], receraser: [] };
+  let last: Awaited<ReturnType<Session['forget']>> | null = null;
+  for (let r = 0; r < repeats; r++) {
+    collectGarbage();
+    last = await session.forget(request, ['retrain', 'sisa', 'receraser'], { reference: false, noiseFloor: false });
+    for (const m of Object.keys(ms)) ms[m].push(last.report.methods[m].ms);
+  }
+  const retrain = stats(ms.retrain).median;
+  for (const m of ['sisa', 'receraser']) {
+    const s = stats(ms[m]);
+    const r = last!.report.methods[m];
+    emit({
+      bench: 'unlearn-shards', request: name, method: m, repeats, shards: r.shards, shardsRetrained: r.shardsRetrained,
+      msMedian: s.median, msMin: s.min, msMax: s.max, retrainMsMedian: retrain, ratioToRetrain: s.median / retrain,
+      speedup: retrain / s.median, epochEquivalents: s.median / epochMs, shardTrainMs: r.shardTrainMs,
+      recallRatio: r.recallRatio, exact: r.exact,
+    });
+  }
+}
+
 async function main(): Promise<void> {
   await tf.setBackend(values.backend!);
   const seed = Number(values.seed);
@@ -345,7 +380,7 @@ async function main(): Promise<void> {
 
   const goals: Record<string, Awaited<ReturnType<typeof timing>>> = {};
   for (const [name, request] of requests) {
-    const { report } = await session.forget(request, [...DEFAULT_METHODS, 'ifru-recentred']);
+    const { report } = await session.forget(request, [...DEFAULT_METHODS, 'ifru-recentred', ...COMPARISON_METHODS]);
     for (const [method, m] of Object.entries(report.methods)) {
       emit({
         bench: 'unlearn', request: name, user: ds.userIds[user], forgotten: report.forgotten, method,
@@ -358,10 +393,13 @@ async function main(): Promise<void> {
         hessian: m.hessian, hvps: m.hvps, cgIters: m.cgIters, cgResidual: m.cgResidual, negativeCurvature: m.negativeCurvature,
         damping: m.damping, rowsTouched: m.rowsTouched,
         interactionsTouched: m.interactionsTouched, phases: m.phases,
+        family: m.family, notComparable: m.notComparable, exact: m.exact,
+        shards: m.shards, shardsRetrained: m.shardsRetrained, shardTrainMs: m.shardTrainMs,
       });
     }
     emit({ bench: 'unlearn-reference', request: name, neighbourhood: report.neighbourhood, original: report.original, ...report.reference });
     goals[name] = await timing(ds, trained, cfg, name, request);
+    await shardTiming(session, name, request, trained.epochMs);
   }
   // The targets of issue 13 beside the measured medians (epochs of the original training).
   for (const [name, g] of Object.entries(goals)) {

@@ -134,7 +134,8 @@ export class Engine implements Omit<EngineApi, 'loseDevice'> {
   users: EngineApi['users'] = async () => this.session.users();
   userItems: EngineApi['userItems'] = async (user) => this.session.userItems(user);
   map: EngineApi['map'] = async () => this.session.map();
-  unlearn: EngineApi['unlearn'] = (forget, methods, onProgress, onView) => this.session.explore(forget, methods, { onProgress, onView });
+  unlearn: EngineApi['unlearn'] = (forget, methods, onProgress, onView, settings) =>
+    this.session.explore(forget, methods, { onProgress, onView, shards: settings?.shards });
   lesson: EngineApi['lesson'] = (kind, forget, onProgress) => this.session.lesson(kind, forget, { onProgress });
   transformerUnlearn: EngineApi['transformerUnlearn'] = (forget, methods, epochs, onProgress) =>
     this.session.transformer(forget, methods, epochs, onProgress);

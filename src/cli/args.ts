@@ -4,7 +4,7 @@ import { DEFAULT_LIGHTGCN, type LightGCNConfig } from '../core/types';
 
 export class UsageError extends Error {}
 
-const numberFlags = ['epochs', 'seed', 'dim', 'layers', 'lr', 'batch', 'reg', 'threshold', 'kcore', 'test-fraction', 'mu', 'cg-iters', 'cg-tol'] as const;
+const numberFlags = ['epochs', 'seed', 'dim', 'layers', 'lr', 'batch', 'reg', 'threshold', 'kcore', 'test-fraction', 'mu', 'cg-iters', 'cg-tol', 'shards'] as const;
 
 export function parseCommand(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -18,6 +18,7 @@ export function parseCommand(argv: string[]) {
       methods: { type: 'string' },
       model: { type: 'string' },
       reference: { type: 'string' },
+      partition: { type: 'string' },
       'eval-every': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -56,6 +57,10 @@ export function parseCommand(argv: string[]) {
   if (cgIters !== undefined && !(Number.isInteger(cgIters) && cgIters >= 1)) throw new UsageError('--cg-iters must be a positive integer');
   const cgTol = num('cg-tol');
   if (cgTol !== undefined && !(cgTol > 0 && cgTol < 1)) throw new UsageError('--cg-tol must be in (0, 1)');
+  const shards = num('shards');
+  if (shards !== undefined && !(Number.isInteger(shards) && shards >= 2)) throw new UsageError('--shards must be an integer ≥ 2');
+  const partition = (values.partition as string | undefined) ?? 'user';
+  if (partition !== 'user' && partition !== 'interaction') throw new UsageError(`--partition must be user or interaction, got "${partition}"`);
   return {
     command: positionals[0],
     positionals,
@@ -70,6 +75,9 @@ export function parseCommand(argv: string[]) {
     /** The influence methods' CG cap and relative-residual stop (default: DEFAULT_UNLEARN_OPTIONS). */
     cgIters,
     cgTol,
+    /** SISA and RecEraser's shards (default: the data set's, defaults.ts) and RecEraser's partition. */
+    shards,
+    partition: partition as 'user' | 'interaction',
     quiet: Boolean(values.quiet),
     help: Boolean(values.help),
     threshold: num('threshold'),

@@ -12,9 +12,11 @@ export type {
   MethodResult,
   HessianKind,
   ProgressEvent,
+  EnsembleResult,
+  AnyResult,
 } from './context';
 export { METHODS, METHOD_NAMES, METHOD_INFO, methodByName } from './registry';
-export { DEFAULT_METHODS, DEMO_METHODS } from './defaults';
+export { DEFAULT_METHODS, DEMO_METHODS, defaultShards } from './defaults';
 export { splitForget, parseForgetSpec, describeRequest, datasetWithout } from '../common/request';
 export type { ForgetRequest, ForgetSplit } from '../common/request';
 export { proximalReference, referenceEmbeddings, DEFAULT_REFERENCE, CONVERGED_REFERENCE } from './reference/proximal';
