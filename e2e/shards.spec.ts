@@ -9,6 +9,8 @@ test('SISA, RecEraser and SCIF beside Retrain and IFRU: headline, fidelity, the 
   test.setTimeout(300_000);
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(LINK);
+  // The shard methods land through the ledger like every slow method: their rows say so until they do.
+  await expect(page.locator('[data-testid="headline-table"] tr[data-method="receraser"] td').first()).toHaveText(/running…|waiting/, { timeout: 120_000 });
   await resultsComplete(page, 240_000);
   const headline = page.getByTestId('headline');
   for (const m of ['sisa', 'receraser']) {
@@ -17,6 +19,10 @@ test('SISA, RecEraser and SCIF beside Retrain and IFRU: headline, fidelity, the 
     await expect(headline.locator(`li[data-method="${m}"]`)).toContainText("the 4 shards' one-off training included");
   }
   await expect(headline.locator('li[data-method="scif"]')).toContainText('parameter error');
+  // The headline table: an ensemble's distance is words (another model family), SCIF's a number.
+  const table = page.getByTestId('headline-table');
+  for (const m of ['sisa', 'receraser']) await expect(table.locator(`tr[data-method="${m}"] td`).nth(2)).toHaveText('not comparable (an ensemble; exact)');
+  await expect(table.locator('tr[data-method="scif"] td').nth(2)).toHaveText(/^\d+\.\d\d$/);
   // Fidelity: the ensembles are listed apart, as words, never as a number or "NaN".
   const fidelity = page.getByTestId('fidelity-table');
   await expect(fidelity.getByText('not comparable', { exact: false })).toHaveCount(2);

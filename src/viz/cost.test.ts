@@ -25,12 +25,16 @@ describe('utility against cost', () => {
       if: m('IF (direct)', 5, 1.01),
     });
     const c = costCaption(points);
-    expect(c).toContain('Retrain: 1 at 1.0 s');
+    expect(c).toContain('Retrain: 1 at 1.00 s');
     expect(c).toContain("SISA, exact: 0.80 of Retrain's Recall@20 at 3.3× its speed (retrained 1 of 4 shards)");
     expect(c).toContain("RecEraser, exact: 0.85 of Retrain's Recall@20 at 2.5× its speed");
     expect(c).toContain("the approximate methods (IFRU, IF (direct)): 0.99–1.01 of Retrain's Recall@20 at 100–200× its speed");
     expect(c).toContain('Here partial retraining damages utility: every sharded ensemble keeps less of Retrain\'s Recall@20 than every approximate method, and costs more time.');
-    expect(c).toContain("SISA's first request took 1.3 s");
+    expect(c).toContain("SISA's first request took 1.30 s");
+    // While a method is still running it is named and the verdict waits for it.
+    const early = costCaption(points.filter((p) => p.name !== 'receraser'), ['RecEraser']);
+    expect(early).toMatch(/Still to land: RecEraser\.$/);
+    expect(early).not.toContain('Here ');
   });
 
   it('says so when the sharded ensembles keep as much utility, and waits for Retrain', () => {

@@ -66,14 +66,15 @@ function stand(ps: CostPoint[]): string {
 /**
  * The caption: where the exact partial retraining (sharded) methods and the approximate ones stand
  * against Retrain, and which trade-off the points show — "partial retraining damages performance"
- * (the exact sharded methods keep less utility than the approximate ones), or not, here.
+ * (the exact sharded methods keep less utility than the approximate ones), or not, here; `pending`: the
+ * labels of the methods still running (named; no verdict before they land).
  */
-export function costCaption(points: CostPoint[], retrainMs?: number): string {
+export function costCaption(points: CostPoint[], pending: string[] = []): string {
   const retrain = points.find((p) => p.name === 'retrain');
   if (!retrain) return 'Each point is a method: Recall@20 as a ratio to Retrain’s against its time. Retrain has not landed: the ratios come when it does.';
   const sharded = points.filter((p) => p.exact && p.name !== 'retrain');
   const approx = points.filter((p) => !p.exact);
-  const parts = [`Retrain: 1 at ${fmtMs(retrainMs ?? retrain.ms)}`];
+  const parts = [`Retrain: 1 at ${fmtMs(retrain.ms)}`];
   for (const p of sharded) {
     const shards = p.shards ? ` (retrained ${p.shards.retrained} of ${p.shards.of} shards)` : '';
     parts.push(`${p.label}, exact: ${stand([p])}${shards}`);
@@ -96,5 +97,7 @@ export function costCaption(points: CostPoint[], retrainMs?: number): string {
   const oneOff = firstOnly.length
     ? ` The shards' one-off training is not in the points: ${firstOnly.map((p) => `${p.label}'s first request took ${fmtMs(p.firstMs)}`).join(', ')}.`
     : '';
-  return `Each point is a method (◆ exact). ${parts.join('; ')}.${verdict}${oneOff}`;
+  // Results land one by one: a method still running is named, and the verdict waits for it.
+  const waiting = pending.length ? ` Still to land: ${pending.join(', ')}.` : '';
+  return `Each point is a method (◆ exact). ${parts.join('; ')}.${pending.length ? '' : verdict}${oneOff}${waiting}`;
 }

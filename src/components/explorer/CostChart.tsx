@@ -1,5 +1,6 @@
 import { CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ExplorerResult } from '../../../workers/protocol';
+import { useStore } from '../../store';
 import { costCaption, costPoints, type CostPoint } from '../../viz/cost';
 import { fmt, fmtMs, fmtRatio } from '../../viz/stats';
 import { legendStyle, legendText, tick, xTitle, yTitle } from './chartStyle';
@@ -16,13 +17,15 @@ function decades(ms: number[]): { domain: [number, number]; ticks: number[] } {
 
 /** Recall@20 ratio to Retrain against the request's time (log), one point per method, exact ones as diamonds. */
 export function CostChart({ result }: { result: ExplorerResult }) {
+  const info = useStore((s) => s.methodInfo);
   const points = costPoints(result.methods, result.report.methods);
   if (!points.some((p) => p.name === 'retrain')) return null;
   const x = decades(points.map((p) => p.ms));
   const ratios = points.map((p) => p.recallRatio);
   const yLo = Math.min(0.9, Math.floor(Math.min(...ratios) * 10) / 10);
   const yHi = Math.max(1.1, Math.ceil(Math.max(...ratios) * 10) / 10);
-  const look = costCaption(points);
+  const pending = result.report.pending.filter((n) => n !== 'noise floor').map((n) => info.find((m) => m.name === n)?.label ?? n);
+  const look = costCaption(points, pending);
   const shapeOf = (p: CostPoint) => (p.exact ? 'diamond' : 'circle');
   return (
     <Figure
