@@ -33,7 +33,7 @@ test('SISA, RecEraser and SCIF beside Retrain and IFRU: headline, fidelity, the 
   await expect(cost.locator('figcaption')).toContainText("RecEraser, exact: ");
   await expect(cost.locator('figcaption')).toContainText('the approximate methods (IF (direct), IFRU, SCIF)');
   await expect(cost.locator('.recharts-scatter')).toHaveCount(6);
-  await expect(cost.getByRole('img')).toHaveAccessibleName(/SISA .* exact/);
+  await expect(cost.getByRole('img', { name: /^Scatter plot/ })).toHaveAccessibleName(/SISA .* exact/);
   await cost.getByText('Show data').click();
   await expect(cost.locator('details table tbody tr')).toHaveCount(6);
   await expect(cost.locator('details table tbody')).toContainText('1 of 4');
@@ -44,6 +44,11 @@ test('SISA, RecEraser and SCIF beside Retrain and IFRU: headline, fidelity, the 
     const box = await cost.boundingBox();
     expect(box!.x + box!.width, `at ${width} px`).toBeLessThanOrEqual(width + 0.5);
     await cost.screenshot({ path: `test-results/shards-cost-${width}.png` });
+    await page.getByTestId('headline-table').screenshot({ path: `test-results/shards-headline-${width}.png` });
+    // The legend sits above the plot, never over it (it wraps at narrow widths).
+    const legend = await cost.locator('.recharts-legend-wrapper').boundingBox();
+    const plot = await cost.locator('.recharts-cartesian-grid').boundingBox();
+    expect(legend!.y + legend!.height, `legend above the plot at ${width} px`).toBeLessThanOrEqual(plot!.y + 1);
     const { violations } = await new AxeBuilder({ page }).include('[data-testid="explorer"]').analyze();
     expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes[0]?.target.join(' ')}`), `axe at ${width} px`).toEqual([]);
   }

@@ -15,6 +15,11 @@ function decades(ms: number[]): { domain: [number, number]; ticks: number[] } {
   return { domain: [lo, hi], ticks };
 }
 
+/** A decade tick in plain words: 0.1 ms, 1 ms, 10 ms, 100 ms, 1 s, 10 s (fmtMs's three digits read oddly there). */
+function decadeLabel(ms: number): string {
+  return ms >= 1000 ? `${Number((ms / 1000).toPrecision(3))} s` : `${Number(ms.toPrecision(3))} ms`;
+}
+
 /** Recall@20 ratio to Retrain against the request's time (log), one point per method, exact ones as diamonds. */
 export function CostChart({ result }: { result: ExplorerResult }) {
   const info = useStore((s) => s.methodInfo);
@@ -22,8 +27,12 @@ export function CostChart({ result }: { result: ExplorerResult }) {
   if (!points.some((p) => p.name === 'retrain')) return null;
   const x = decades(points.map((p) => p.ms));
   const ratios = points.map((p) => p.recallRatio);
-  const yLo = Math.min(0.9, Math.floor(Math.min(...ratios) * 10) / 10);
-  const yHi = Math.max(1.1, Math.ceil(Math.max(...ratios) * 10) / 10);
+  // Tenths around the ratios (1 always in view, on a tick), every 0.05 when the span is short.
+  const lo10 = Math.min(9, Math.floor(Math.min(...ratios) * 10));
+  const hi10 = Math.max(11, Math.ceil(Math.max(...ratios) * 10));
+  const per = hi10 - lo10 > 5 ? 1 : 2;
+  const yTicks = Array.from({ length: (hi10 - lo10) * per + 1 }, (_, k) => (lo10 * per + k) / (10 * per));
+  const [yLo, yHi] = [lo10 / 10, hi10 / 10];
   const pending = result.report.pending.filter((n) => n !== 'noise floor').map((n) => info.find((m) => m.name === n)?.label ?? n);
   const look = costCaption(points, pending);
   const shapeOf = (p: CostPoint) => (p.exact ? 'diamond' : 'circle');
@@ -34,7 +43,7 @@ export function CostChart({ result }: { result: ExplorerResult }) {
       look={look}
       wide
       data={{
-        columns: ['method', 'exact', 'Recall@20 / Retrain’s', 'request time', 'first request (one-off work included)', 'speed-up over Retrain', 'shards retrained'],
+        columns: ['method', 'exact', 'Recall@20 ratio', 'request', 'first request (with one-off work)', 'speed-up', 'shards retrained'],
         rows: points.map((p) => [p.label, p.exact ? 'yes' : 'no', fmt(p.recallRatio, 3), fmtMs(p.ms), fmtMs(p.firstMs), p.name === 'retrain' ? '1×' : fmtRatio(p.speedup), p.shards ? `${p.shards.retrained} of ${p.shards.of}` : '–']),
       }}
     >
@@ -49,17 +58,17 @@ export function CostChart({ result }: { result: ExplorerResult }) {
               domain={x.domain}
               ticks={x.ticks}
               allowDataOverflow
-              tickFormatter={(v: number) => fmtMs(v)}
+              tickFormatter={decadeLabel}
               tick={tick}
               height={46}
               label={xTitle('time of a request (log scale)')}
             />
-            <YAxis type="number" dataKey="recallRatio" domain={[yLo, yHi]} tickFormatter={(v: number) => fmt(v, 2)} width={70} tick={tick} label={yTitle('Recall@20 / Retrain’s')} />
+            <YAxis type="number" dataKey="recallRatio" domain={[yLo, yHi]} ticks={yTicks} interval={0} tickFormatter={(v: number) => fmt(v, 2)} width={70} tick={tick} label={yTitle('Recall@20 / Retrain’s')} />
             <ReferenceLine y={1} stroke="#999" strokeDasharray="4 4" />
             <Tooltip formatter={(v, key) => (key === 'ms' && typeof v === 'number' ? fmtMs(v) : typeof v === 'number' ? fmt(v, 3) : String(v))} />
             <Legend verticalAlign="top" wrapperStyle={legendStyle} formatter={legendText} />
             {points.map((p) => (
-              <Scatter key={p.name} name={`${p.label}${p.exact ? ' (exact)' : ''}`} data={[p]} fill={p.colour} shape={shapeOf(p)} legendType={shapeOf(p)} isAnimationActive={false} />
+              <Scatter key={p.name} name={p.label} data={[p]} fill={p.colour} shape={shapeOf(p)} legendType={shapeOf(p)} isAnimationActive={false} />
             ))}
           </ScatterChart>
         </ResponsiveContainer>
