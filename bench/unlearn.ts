@@ -27,6 +27,10 @@
  *    (--thread-repeats times each): epoch time (mean over a training of the original recipe), the IFRU
  *    request (warm) and its first request (a fresh cache charged), Recall@20 of the model trained at each
  *    count and of IFRU's update, then the ratios beside the goals (epoch ≥ 1.6×, request ≥ 1.4×).
+ *  - {bench:'unlearn-shards', …}: SISA and RecEraser requests against Retrain's, --repeats times each,
+ *    interleaved: medians, the ratio to Retrain, shards retrained, the once-per-model shard training.
+ * The per-method lines include SCIF, SISA and RecEraser (the IFRU authors' baselines) with their
+ * family, exactness and shards; the shards are the data set's default (defaults.ts).
  * Flags: --data default|small (default), --epochs N (20), --backend wasm|cpu (wasm), --sweep,
  * --seed S (2024), --repeats R (5), --threads N|auto (the kernels' threads for everything but the
  * thread comparison; auto: one per core), --thread-repeats R (3), --threads-only (the setup line and
@@ -44,6 +48,7 @@ import {
   DEFAULT_METHODS,
   DEFAULT_UNLEARN_OPTIONS,
   influenceUnlearn,
+  layer0,
   methodByName,
   prepareRequest,
   prepareUnlearning,
@@ -335,7 +340,7 @@ async function threadTiming(ds: Dataset, trained: { E0: Float32Array; graph: Gra
         collectGarbage();
         const res = await methodByName('ifru').run({ prep: fresh, req, options: DEFAULT_UNLEARN_OPTIONS });
         row.warm.push(res.ms);
-        if (r === 0) row.ifruRecall = evaluate(propagateCpu(req.graphNew, res.E0, cfg.dim, cfg.layers), cfg.dim, req.dsR, { seed: cfg.seed }).recall;
+        if (r === 0) row.ifruRecall = evaluate(propagateCpu(req.graphNew, layer0(res), cfg.dim, cfg.layers), cfg.dim, req.dsR, { seed: cfg.seed }).recall;
       } finally {
         req.dispose();
         fresh.dispose();
@@ -371,6 +376,37 @@ async function threadTiming(ds: Dataset, trained: { E0: Float32Array; graph: Gra
       recall: Math.abs(a.recall - b.recall) <= 0.01,
     },
   });
+}
+
+/** The IFRU authors' other baselines, beside the defaults in the per-method lines (issue 20). */
+const COMPARISON_METHODS = ['scif', 'sisa', 'receraser'];
+
+/**
+ * {bench:'unlearn-shards', …}: Retrain, SISA and RecEraser requests, --repeats times each, interleaved
+ * (one session.forget of the three per repeat, the shards already trained and cached by the run
+ * above): medians of the request (the retrained shards, and RecEraser's aggregator on D_r) and their
+ * ratio to Retrain's median, the shards retrained and the once-per-model shard training.
+ */
+async function shardTiming(session: Session, name: string, request: ForgetRequest, epochMs: number): Promise<void> {
+  const repeats = Number(values.repeats);
+  const ms: Record<string, number[]> = { retrain: [], sisa: [], receraser: [] };
+  let last: Awaited<ReturnType<Session['forget']>> | null = null;
+  for (let r = 0; r < repeats; r++) {
+    collectGarbage();
+    last = await session.forget(request, ['retrain', 'sisa', 'receraser'], { reference: false, noiseFloor: false });
+    for (const m of Object.keys(ms)) ms[m].push(last.report.methods[m].ms);
+  }
+  const retrain = stats(ms.retrain).median;
+  for (const m of ['sisa', 'receraser']) {
+    const s = stats(ms[m]);
+    const r = last!.report.methods[m];
+    emit({
+      bench: 'unlearn-shards', request: name, method: m, repeats, shards: r.shards, shardsRetrained: r.shardsRetrained,
+      msMedian: s.median, msMin: s.min, msMax: s.max, retrainMsMedian: retrain, ratioToRetrain: s.median / retrain,
+      speedup: retrain / s.median, epochEquivalents: s.median / epochMs, shardTrainMs: r.shardTrainMs,
+      recallRatio: r.recallRatio, exact: r.exact,
+    });
+  }
 }
 
 async function main(): Promise<void> {
@@ -441,7 +477,7 @@ async function main(): Promise<void> {
 
   const goals: Record<string, Awaited<ReturnType<typeof timing>>> = {};
   for (const [name, request] of requests) {
-    const { report } = await session.forget(request, [...DEFAULT_METHODS, 'ifru-recentred']);
+    const { report } = await session.forget(request, [...DEFAULT_METHODS, 'ifru-recentred', ...COMPARISON_METHODS]);
     for (const [method, m] of Object.entries(report.methods)) {
       emit({
         bench: 'unlearn', request: name, user: ds.userIds[user], forgotten: report.forgotten, method,
@@ -454,10 +490,13 @@ async function main(): Promise<void> {
         hessian: m.hessian, hvps: m.hvps, cgIters: m.cgIters, cgResidual: m.cgResidual, negativeCurvature: m.negativeCurvature,
         damping: m.damping, rowsTouched: m.rowsTouched,
         interactionsTouched: m.interactionsTouched, phases: m.phases,
+        family: m.family, notComparable: m.notComparable, exact: m.exact,
+        shards: m.shards, shardsRetrained: m.shardsRetrained, shardTrainMs: m.shardTrainMs,
       });
     }
     emit({ bench: 'unlearn-reference', request: name, neighbourhood: report.neighbourhood, original: report.original, ...report.reference });
     goals[name] = await timing(ds, trained, cfg, name, request);
+    await shardTiming(session, name, request, trained.epochMs);
   }
   await threadTiming(ds, trained, cfg, requests[0][1], started);
   // The targets of issue 13 beside the measured medians (epochs of the original training).

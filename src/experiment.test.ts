@@ -20,6 +20,7 @@ describe('experiment URL state', () => {
       backend: 'wasm',
       transformerEpochs: 12,
       class: true,
+      shards: 6,
     };
     const back = fromHash(toHash(e));
     expect(back.problems).toEqual([]);
@@ -29,6 +30,12 @@ describe('experiment URL state', () => {
   it('writes nothing for the defaults and restores them', () => {
     expect(toHash(DEFAULT_EXPERIMENT)).toBe('');
     expect(fromHash('').experiment).toEqual(DEFAULT_EXPERIMENT);
+  });
+
+  it('shards: the data set’s default unless the link says, 2 to 16', () => {
+    expect(fromHash('#shards=5').experiment.shards).toBe(5);
+    expect(fromHash('').experiment.shards).toBeUndefined();
+    for (const bad of ['1', '2.5', '17']) expect(fromHash(`#shards=${bad}`).problems).toEqual([`"shards=${bad}" is out of range; using the default`]);
   });
 
   it('ignores and reports bad values instead of throwing', () => {

@@ -30,6 +30,8 @@ export interface Experiment {
   /** Class mode: larger text and marks for a projector, the lesson's figures first, diagnostics folded.
    *  How the page shows the experiment, not what it computes: changing it reruns nothing. */
   class: boolean;
+  /** SISA's and RecEraser's shards k; undefined: the data set's default (core/unlearn/defaults.ts). */
+  shards: number | undefined;
 }
 
 type Field = (
@@ -81,6 +83,7 @@ export const FIELDS: Field[] = [
   { name: 'backend', type: 'string', check: (v) => (BACKEND_CHOICES.includes(v) ? null : `names no backend (${BACKEND_CHOICES.join(', ')})`) },
   { name: 'transformerEpochs', type: 'number', min: 1, max: 50, integer: true },
   { name: 'class', type: 'flag', view: true },
+  { name: 'shards', type: 'number', min: 2, max: 16, integer: true, optional: true },
 ];
 
 /** The bounds of a numeric field, declared once in FIELDS: the URL check and the page's inputs use them. */
@@ -109,6 +112,7 @@ export const DEFAULT_EXPERIMENT: Experiment = {
   backend: 'auto',
   transformerEpochs: 8,
   class: false,
+  shards: undefined,
 };
 
 /** Serialises the fields that differ from the defaults (short, readable links). */
@@ -168,7 +172,7 @@ export function fromHash(hash: string, known: LinkContext = {}): { experiment: E
         (f.min !== undefined && v < f.min) ||
         (f.max !== undefined && v > f.max);
       if (raw === '' && f.optional) rec[key] = undefined;
-      else if (bad) problems.push(`"${key}=${raw}" is out of range; using ${String(rec[key])}`);
+      else if (bad) problems.push(`"${key}=${raw}" is out of range; using ${f.optional && rec[key] === undefined ? 'the default' : String(rec[key])}`);
       else rec[key] = v;
     }
   }

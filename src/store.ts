@@ -476,7 +476,7 @@ export const useStore = create<State>((set, get, api) => {
       let finished = false;
       const onView = proxy((view: ExplorerResult) => void (finished || set({ result: view, resultStatus: 'running' })));
       try {
-        const result = await engine().unlearn(experiment.forget, experiment.methods, onProgress, onView);
+        const result = await engine().unlearn(experiment.forget, experiment.methods, onProgress, onView, { shards: experiment.shards });
         finished = true;
         set({ result, resultStatus: 'complete' });
       } catch (err) {

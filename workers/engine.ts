@@ -147,9 +147,9 @@ export class Engine implements Omit<EngineApi, 'loseDevice'> {
   users: EngineApi['users'] = async () => this.session.users();
   userItems: EngineApi['userItems'] = async (user) => this.session.userItems(user);
   map: EngineApi['map'] = async () => this.session.map();
-  unlearn: EngineApi['unlearn'] = async (forget, methods, onProgress, onView) => {
+  unlearn: EngineApi['unlearn'] = async (forget, methods, onProgress, onView, settings) => {
     const gpu = this.gpu;
-    if (!gpu) return this.session.explore(forget, methods, { onProgress, onView });
+    if (!gpu) return this.session.explore(forget, methods, { onProgress, onView, shards: settings?.shards });
     // The GPU calls of each phase: the progress stream announces each phase as it starts.
     const phases: GpuReport['phases'] = {};
     let phase: string | null = null;
@@ -162,6 +162,7 @@ export class Engine implements Omit<EngineApi, 'loseDevice'> {
     try {
       return await this.session.explore(forget, methods, {
         onView,
+        shards: settings?.shards,
         onProgress: (p) => {
           const key = p.method ?? p.stage;
           if (key !== phase) {

@@ -74,8 +74,15 @@ export interface EngineApi {
   userItems(user: string): Promise<string[]>;
   map(): Promise<MapData>;
   /** Forgets with each method; `onView` gets every landing before the last (the quick methods with
-   *  the reference first, then each slower method), the promise the complete result. */
-  unlearn(forget: string, methods: string[], onProgress?: (p: UnlearnProgress) => void, onView?: (view: ExplorerResult) => void): Promise<ExplorerResult>;
+   *  the reference first, then each slower method), the promise the complete result. `settings.shards`:
+   *  SISA's and RecEraser's k (default: the data set's). */
+  unlearn(
+    forget: string,
+    methods: string[],
+    onProgress?: (p: UnlearnProgress) => void,
+    onView?: (view: ExplorerResult) => void,
+    settings?: { shards?: number },
+  ): Promise<ExplorerResult>;
   /** A lesson of "When do influence functions work?" (Session.lesson): the horizon (fidelity against
    *  μ), convergence (against the model's training) or size (against the deletion's size); cancel() stops it. */
   lesson<K extends LessonKind>(kind: K, forget: string, onProgress?: (p: UnlearnProgress) => void): Promise<LessonPoints[K]>;

@@ -4,7 +4,7 @@ import { DEFAULT_LIGHTGCN, type LightGCNConfig } from '../core/types';
 
 export class UsageError extends Error {}
 
-const numberFlags = ['epochs', 'seed', 'dim', 'layers', 'lr', 'batch', 'reg', 'threshold', 'kcore', 'test-fraction', 'mu', 'cg-iters', 'cg-tol'] as const;
+const numberFlags = ['epochs', 'seed', 'dim', 'layers', 'lr', 'batch', 'reg', 'threshold', 'kcore', 'test-fraction', 'mu', 'cg-iters', 'cg-tol', 'shards'] as const;
 
 export function parseCommand(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -18,6 +18,7 @@ export function parseCommand(argv: string[]) {
       methods: { type: 'string' },
       model: { type: 'string' },
       reference: { type: 'string' },
+      partition: { type: 'string' },
       'eval-every': { type: 'string' },
       threads: { type: 'string' },
       quiet: { type: 'boolean', default: false },
@@ -62,6 +63,10 @@ export function parseCommand(argv: string[]) {
   if (cgIters !== undefined && !(Number.isInteger(cgIters) && cgIters >= 1)) throw new UsageError('--cg-iters must be a positive integer');
   const cgTol = num('cg-tol');
   if (cgTol !== undefined && !(cgTol > 0 && cgTol < 1)) throw new UsageError('--cg-tol must be in (0, 1)');
+  const shards = num('shards');
+  if (shards !== undefined && !(Number.isInteger(shards) && shards >= 2)) throw new UsageError('--shards must be an integer ≥ 2');
+  const partition = (values.partition as string | undefined) ?? 'user';
+  if (partition !== 'user' && partition !== 'interaction') throw new UsageError(`--partition must be user or interaction, got "${partition}"`);
   return {
     command: positionals[0],
     positionals,
@@ -78,6 +83,9 @@ export function parseCommand(argv: string[]) {
     cgTol,
     /** Threads for the WebAssembly kernels, the calling thread included ('auto': one per core). */
     threads: threads as number | 'auto',
+    /** SISA and RecEraser's shards (default: the data set's, defaults.ts) and RecEraser's partition. */
+    shards,
+    partition: partition as 'user' | 'interaction',
     quiet: Boolean(values.quiet),
     help: Boolean(values.help),
     threshold: num('threshold'),

@@ -24,6 +24,7 @@ const USAGE = `usage:
                        [--methods NAME,NAME (default ${DEFAULT_METHODS.join(',')}; known: ${METHOD_NAMES.join(',')})]
                        [--model lightgcn|transformer]
                        [--reference proximal|converged] [--mu M] [--cg-iters N] [--cg-tol T]
+                       [--shards K (SISA, RecEraser; default per data set)] [--partition user|interaction (RecEraser)]
                        [--epochs N] [--seed S] …
   npm run cli -- lesson convergence|size|horizon --data FILE|default|small --forget user:ID|items:USER:ITEM,ITEM|random:FRACTION
                        [--epochs N] [--lr X] [--seed S] [--mu M] …

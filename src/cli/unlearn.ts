@@ -35,6 +35,8 @@ export async function unlearnCommand(cmd: Command, session: Session, backend: st
     ...(cmd.mu !== undefined ? { damping: cmd.mu } : {}),
     ...(cmd.cgIters !== undefined ? { cgIters: cmd.cgIters } : {}),
     ...(cmd.cgTol !== undefined ? { cgTol: cmd.cgTol } : {}),
+    ...(cmd.shards !== undefined ? { shards: cmd.shards } : {}),
+    receraserPartition: cmd.partition,
     reference: { kind: cmd.reference },
     onProgress: (e) => {
       const stage = `${e.method ?? ''} ${e.stage}`.trim();
@@ -46,8 +48,13 @@ export async function unlearnCommand(cmd: Command, session: Session, backend: st
       for (const [name, m] of Object.entries(report.methods)) {
         if (said.has(name)) continue;
         said.add(name);
-        const fid = Number.isFinite(m.fidelity.paramRelErr) ? `, parameter error ${m.fidelity.paramRelErr.toFixed(3)} vs the reference` : '';
-        say(`  landed: ${m.label} in ${m.ms.toFixed(0)} ms, recall@20 ${m.recall20.toFixed(4)}${fid}`);
+        const fid = m.notComparable
+          ? ', fidelity to the reference not comparable (a sharded ensemble)'
+          : Number.isFinite(m.fidelity.paramRelErr)
+            ? `, parameter error ${m.fidelity.paramRelErr.toFixed(3)} vs the reference`
+            : '';
+        const shards = m.shards ? `, exact: retrained ${m.shardsRetrained} of ${m.shards} shards (all ${m.shards} trained once per model in ${((m.shardTrainMs ?? 0) / 1000).toFixed(1)} s)` : '';
+        say(`  landed: ${m.label} in ${m.ms.toFixed(0)} ms, recall@20 ${m.recall20.toFixed(4)}${fid}${shards}`);
       }
       if (report.reference?.noiseFloor && !said.has('noise floor')) {
         said.add('noise floor');

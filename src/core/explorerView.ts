@@ -80,7 +80,8 @@ export function explorerView(ds: Dataset, model: ViewModel, methods: MethodInfo[
   detail.nodes.forEach((v, k) => position.set(v, k));
   const index = Int32Array.from(view.nodes, (v) => position.get(v) ?? -1);
   const after: Record<string, Float32Array> = {};
-  for (const m of methods) after[m.name] = projectPca2(model.pca, run.propagated[m.name], view.nodes);
+  // One LightGCN's propagated rows share the original's PCA axes; an ensemble's embeddings do not.
+  for (const m of methods) if (run.propagated[m.name]) after[m.name] = projectPca2(model.pca, run.propagated[m.name], view.nodes);
 
   const names = (ids: Int32Array) => Array.from(ids, (i) => ds.itemIds[i]);
   return {

@@ -1,5 +1,6 @@
 /** Okabe–Ito colours: distinguishable with the common colour-vision deficiencies (black is the proximal
- *  reference's in every chart), and Paul Tol's wine for a ninth method. */
+ *  reference's in every chart), and Paul Tol's wine, indigo, olive and rose for the tenth to twelfth
+ *  methods (the exact sharded ones are also told apart by their marker, not by colour alone). */
 export const PALETTE = {
   blue: '#0072B2',
   orange: '#E69F00',
@@ -10,4 +11,7 @@ export const PALETTE = {
   yellow: '#F0E442',
   grey: '#666666',
   wine: '#882255',
+  indigo: '#332288',
+  olive: '#999933',
+  rose: '#CC6677',
 } as const;

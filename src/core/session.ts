@@ -15,6 +15,7 @@ import { CancelFlag, throwIfCancelled, type CancelToken, type Dataset, type Grap
 import {
   DEFAULT_UNLEARN_OPTIONS,
   convergence,
+  defaultShards,
   deletionSize,
   horizon,
   landingOrder,
@@ -288,6 +289,7 @@ export class Session {
     throwIfCancelled(token);
     return runUnlearning(ds, m, m.cfg, req, {
       ...opts,
+      shards: opts.shards ?? defaultShards(ds.name),
       methods,
       prep,
       token,

@@ -77,6 +77,13 @@ describe('captions', () => {
     expect(line.fidelity).toBe('closeness to the reference: parameter error 0.30, cosine 0.95 (baselines: graph-only 1.00, random 1.40)');
   });
 
+  it('a sharded ensemble: exact, its shards, its one-off training, and fidelity not comparable (never a number)', () => {
+    const sisa = method({ label: 'SISA', ms: 300, speedup: 3.3, firstRequestMs: 1500, speedupFirst: 0.67, paramRelErr: NaN, notComparable: 'another family', exact: true, shards: 4, shardsRetrained: 1 });
+    const line = headlineLine('sisa', sisa, ctx);
+    expect(line.fidelity).toBe('exact (retrained 1 of 4 shards, as training without the data); closeness to the reference: not comparable — an ensemble of shard models, not one LightGCN');
+    expect(line.time).toBe("1.50 s on a first request, the 4 shards' one-off training included, 1.5× slower than Retrain; 300 ms once trained, 3.3×");
+  });
+
   it('without Retrain there is no verdict', () => {
     const line = headlineLine('ifru', method({}), { original: ctx.original });
     expect(line.forgotten).toBeNull();

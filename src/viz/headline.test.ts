@@ -37,6 +37,14 @@ describe('headline', () => {
     expect(headlineSentence(waiting, 'u14')).toMatch(/\(still waiting for IF \(direct\)\)\.$/);
     expect(headlineSentence(headlineRows([retrain], ctx), 'u14')).toMatch(/No method besides Retrain/);
   });
+
+  it('gives a sharded ensemble no distance (another model family) and leaves it out of "closest"', () => {
+    const sisa: HeadlineInput = { ...ifru, name: 'sisa', label: 'SISA', paramRelErr: NaN, notComparable: 'an ensemble', exact: true, shards: 4, shardsRetrained: 1 };
+    const rows = headlineRows([retrain, sisa, ifru], ctx);
+    expect(distanceText(rows[1])).toBe('not comparable (an ensemble; exact)');
+    expect(distanceText(rows[2])).toBe('0.37');
+    expect(headlineSentence(rows, 'u14')).toMatch(/^IFRU came closest .*distance 0\.37; no update: 1\)/);
+  });
 });
 
 describe('twinNotes', () => {

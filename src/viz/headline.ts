@@ -36,6 +36,8 @@ export interface HeadlineRow {
   forgotShare: number;
   /** Parameter relative error against the proximal reference (0 = its own update, 1 = no update). */
   distance: number;
+  /** Another model family (a sharded ensemble, exact by construction): no distance to measure. */
+  notComparable?: boolean;
   recall20: number;
   /** Recall@20 / Retrain's. */
   recallShare: number;
@@ -71,6 +73,7 @@ export function headlineRows(methods: HeadlineInput[], ctx: HeadlineContext, ref
       forgot: m.pending ? 'pending…' : isRetrain ? 'yes (the yardstick)' : forgotWord(share),
       forgotShare: share,
       distance: m.pending ? NaN : (m.paramRelErr ?? NaN),
+      ...(m.notComparable && !m.pending ? { notComparable: true } : {}),
       recall20: m.pending ? NaN : m.recall20,
       recallShare: retrain && !m.pending ? m.recall20 / retrain.recall20 : NaN,
     };
@@ -105,6 +108,7 @@ export function recallText(r: HeadlineRow): string {
 export function distanceText(r: HeadlineRow): string {
   if (r.pending) return 'pending…';
   if (r.kind === 'reference') return '0 (itself)';
+  if (r.notComparable) return 'not comparable (an ensemble; exact)';
   if (!Number.isFinite(r.distance)) return '–';
   return r.kind === 'retrain' ? `${fmt(r.distance, r.distance >= 10 ? 0 : 2)} (another solution)` : fmt(r.distance, 2);
 }

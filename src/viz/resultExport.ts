@@ -28,12 +28,19 @@ export function resultRows(result: ExplorerResult, status: string, labels: Recor
       miaAuc: r.miaAuc,
       top20Overlap: r.top20Overlap,
       scoreCorr: r.scoreCorr,
-      paramRelErr: r.fidelity.paramRelErr,
-      paramCos: r.fidelity.paramCos,
-      scoreRelErr: r.fidelity.scoreRelErr,
-      movementPearson: r.movementPearson,
-      movementCos: r.movementCos,
-      movementPerHop: r.movementPerHop,
+      exact: r.exact ?? false,
+      shardsRetrained: r.shards ? `${r.shardsRetrained} of ${r.shards}` : '',
+      // An ensemble's fidelity and movement are not numbers (another model family), and say so.
+      ...(r.notComparable
+        ? Object.fromEntries(['paramRelErr', 'paramCos', 'scoreRelErr', 'movementPearson', 'movementCos', 'movementPerHop'].map((k) => [k, 'not comparable']))
+        : {
+            paramRelErr: r.fidelity.paramRelErr,
+            paramCos: r.fidelity.paramCos,
+            scoreRelErr: r.fidelity.scoreRelErr,
+            movementPearson: r.movementPearson,
+            movementCos: r.movementCos,
+            movementPerHop: r.movementPerHop,
+          }),
       hessian: r.hessian ?? '',
       hvps: r.hvps ?? '',
       cgIters: r.cgIters ?? '',

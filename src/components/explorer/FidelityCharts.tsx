@@ -57,11 +57,14 @@ export function FidelityChart({ result }: { result: ExplorerResult }) {
   const text = useChartText();
   const ref = result.report.reference;
   if (!ref) return null;
+  // Sharded ensembles have no layer-0 table of one LightGCN: not comparable, listed apart.
+  const apart = result.methods.filter((m) => result.report.methods[m.name].notComparable);
+  const methods = result.methods.filter((m) => !result.report.methods[m.name].notComparable);
   const rows = [
-    ...result.methods.map((m) => ({ key: m.name, label: m.label, short: m.label, colour: m.colour, ...result.report.methods[m.name].fidelity })),
+    ...methods.map((m) => ({ key: m.name, label: m.label, short: m.label, colour: m.colour, ...result.report.methods[m.name].fidelity })),
     ...BASELINES.map((b) => ({ key: b.key, label: b.label, short: b.short, colour: b.colour, ...ref.baselines[b.key].fidelity })),
   ];
-  const best = result.methods
+  const best = methods
     .filter((m) => m.name !== 'retrain')
     .sort((a, b) => result.report.methods[a.name].fidelity.paramRelErr - result.report.methods[b.name].fidelity.paramRelErr)[0];
   const f = best && result.report.methods[best.name].fidelity;
@@ -134,6 +137,12 @@ export function FidelityChart({ result }: { result: ExplorerResult }) {
               <td>{fmt(r.paramRelErr, 3)}</td>
               <td>{fmt(r.paramCos, 3)}</td>
               <td>{fmt(r.scoreRelErr, 3)}</td>
+            </tr>
+          ))}
+          {apart.map((m) => (
+            <tr key={m.name}>
+              <th scope="row">{m.label}</th>
+              <td colSpan={3}>not comparable: an ensemble of shard models, not one LightGCN</td>
             </tr>
           ))}
         </tbody>

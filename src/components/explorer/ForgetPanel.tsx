@@ -3,6 +3,7 @@ import { useStore } from '../../store';
 import { formatForget, parseForget, runnable, type ForgetChoice } from '../../forgetSpec';
 import { NumberField } from '../NumberField';
 import { RunProgress } from './RunProgress';
+import { defaultShards, SHARDED_METHODS } from '../../core/unlearn/defaults';
 
 export function ForgetPanel() {
   const summary = useStore((s) => s.summary);
@@ -200,6 +201,18 @@ export function ForgetPanel() {
           </label>
         ))}
       </fieldset>
+      {experiment.methods.some((m) => SHARDED_METHODS.includes(m)) && (
+        <NumberField
+          label={`Shards k (SISA, RecEraser; ${defaultShards(experiment.data)} for this data)`}
+          value={experiment.shards ?? defaultShards(experiment.data)}
+          min={2}
+          max={16}
+          step={1}
+          disabled={busy}
+          hint="The training data is split into k shards with one model each; forgetting retrains the shards that held the data."
+          onChange={(v) => v !== undefined && update({ shards: Math.round(v) === defaultShards(experiment.data) ? undefined : Math.round(v) })}
+        />
+      )}
       {!experiment.methods.includes('retrain') && <p className="muted">Without Retrain there is no reference for utility and speed-up.</p>}
       <div className="row">
         <button

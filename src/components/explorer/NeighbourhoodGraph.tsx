@@ -19,11 +19,12 @@ export function seriesNorms(result: ExplorerResult, series: string): Float32Arra
 }
 
 /** The series the picture can be coloured by: the proximal reference, each method but Retrain (a
- *  scratch retrain moves every node by training noise), and IFRU − IF (direct) when both ran. */
+ *  scratch retrain moves every node by training noise) and the sharded ensembles, and IFRU − IF (direct) when both ran. */
 export function seriesOptions(result: ExplorerResult): { name: string; label: string }[] {
   return [
     ...(result.reference ? [{ name: 'reference', label: 'Proximal reference' }] : []),
-    ...result.methods.filter((m) => m.name !== 'retrain').map((m) => ({ name: m.name, label: m.label })),
+    // A sharded ensemble has no per-node movement of one LightGCN to colour by (not comparable).
+    ...result.methods.filter((m) => m.name !== 'retrain' && result.movement[m.name]).map((m) => ({ name: m.name, label: m.label })),
     ...(result.spillover ? [{ name: SPILLOVER_SERIES, label: 'IFRU − IF (direct): the spillover term alone' }] : []),
   ];
 }

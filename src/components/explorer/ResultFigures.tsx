@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import type { ExplorerResult } from '../../../workers/protocol';
+import { CostChart } from './CostChart';
 import { FidelityChart } from './FidelityCharts';
 import { Laws } from './Laws';
 import { NeighbourhoodGraph } from './NeighbourhoodGraph';
@@ -11,6 +12,7 @@ import { useClassMode } from './chartStyle';
 // Memoised: a figure re-renders only when its own inputs change (Staged hands each its turn).
 const Graph = memo(NeighbourhoodGraph);
 const Fidelity = memo(FidelityChart);
+const Cost = memo(CostChart);
 const Hops = memo(HopChart);
 const Scatter = memo(MovementScatter);
 const Metrics = memo(MetricsChart);
@@ -31,6 +33,7 @@ export function ResultFigures({ result, series, onSeries }: { result: ExplorerRe
         <div className="figure-grid">
           {graph}
           <Staged value={result}>{(r) => <Fidelity result={r} />}</Staged>
+          <Staged value={result}>{(r) => <Cost result={r} />}</Staged>
           <Staged value={result}>{(r) => <Hops result={r} />}</Staged>
           <Staged value={result}>{(r) => <Scatter result={r} />}</Staged>
           <Staged value={result}>{(r) => <Metrics result={r} />}</Staged>
@@ -52,6 +55,7 @@ export function ResultFigures({ result, series, onSeries }: { result: ExplorerRe
       </div>
       <div className="figure-grid">
         <Staged value={result}>{(r) => <Fidelity result={r} />}</Staged>
+        <Staged value={result}>{(r) => <Cost result={r} />}</Staged>
         <Staged value={result}>{(r) => <Scatter result={r} />}</Staged>
         <Staged value={result}>{(r) => <Metrics result={r} />}</Staged>
       </div>

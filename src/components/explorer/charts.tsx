@@ -45,13 +45,15 @@ export function HopChart({ result }: { result: ExplorerResult }) {
   const text = useChartText();
   const ref = result.report.reference;
   const graphOnly = ref?.baselines.graphOnly.fidelity.perHop;
-  const series = [...(ref ? ['reference'] : []), ...(graphOnly?.length ? ['graphOnly'] : []), ...result.methods.map((m) => m.name).filter((m) => m !== 'retrain')];
+  // Per-node movement is one LightGCN's: a sharded ensemble has none to show.
+  const moved = result.methods.filter((m) => m.name !== 'retrain' && !result.report.methods[m.name].notComparable);
+  const series = [...(ref ? ['reference'] : []), ...(graphOnly?.length ? ['graphOnly'] : []), ...moved.map((m) => m.name)];
   const hops = (ref?.movementPerHop ?? Object.values(result.report.methods)[0]?.movementPerHop ?? []).length;
   const rows = Array.from({ length: hops }, (_, h) => {
     const row: Record<string, number | string> = { hop: `hop ${h + 1}` };
     if (ref) row.reference = ref.movementPerHop[h];
     if (graphOnly?.length) row.graphOnly = graphOnly[h];
-    for (const m of result.methods) if (m.name !== 'retrain') row[m.name] = result.report.methods[m.name].movementPerHop[h];
+    for (const m of moved) row[m.name] = result.report.methods[m.name].movementPerHop[h];
     return row;
   });
   const name = (s: string) => (s === 'reference' ? 'Proximal reference' : s === 'graphOnly' ? 'No update (graph only)' : labelOf(result, s));

@@ -257,11 +257,15 @@ export function lightgcnPairLogits(
   users: Int32Array,
   items: Int32Array,
 ): Float32Array {
-  const E = propagateMeanCpu(graph, E0, dim, layers);
+  return pairLogits(propagateMeanCpu(graph, E0, dim, layers), dim, graph.nUsers, users, items);
+}
+
+/** Logits e_u · e_i of pairs from the final embeddings E (`dim` columns, users first). */
+function pairLogits(E: Float32Array, dim: number, nUsers: number, users: Int32Array, items: Int32Array): Float32Array {
   const out = new Float32Array(users.length);
   for (let k = 0; k < users.length; k++) {
     const a = users[k] * dim;
-    const b = (graph.nUsers + items[k]) * dim;
+    const b = (nUsers + items[k]) * dim;
     let s = 0;
     for (let c = 0; c < dim; c++) s += E[a + c] * E[b + c];
     out[k] = s;
@@ -270,23 +274,16 @@ export function lightgcnPairLogits(
 }
 
 /**
- * The paper's metrics for a LightGCN (E⁽⁰⁾ over `graph`): AUC / LogLoss / ACC on test positives
- * and on the forget set, each positive paired with one unseen item (same seed ⇒ same pairs for
- * every model compared).
+ * The paper's metrics for a model that scores e_u · e_i with final embeddings E (`dim` columns, users
+ * first; a LightGCN's E⁽⁰⁾ propagated, or an ensemble's own): AUC / LogLoss / ACC on test positives and
+ * on the forget set, each positive paired with one unseen item (same seed ⇒ same pairs for every model
+ * compared).
  */
-export function lightgcnCtrMetrics(
-  E0: Float32Array,
-  dim: number,
-  layers: number,
-  graph: Graph,
-  ds: Dataset,
-  split: ForgetSplit,
-  seed: number,
-): { test: CtrMetrics; forget: CtrMetrics } {
+export function scoredCtrMetrics(E: Float32Array, dim: number, ds: Dataset, split: ForgetSplit, seed: number): { test: CtrMetrics; forget: CtrMetrics } {
   const seen = pairSet(ds.nItems, ds.train, ds.test);
   const rng = makeRng(seed);
   const test = labelledPairs(ds.test, ds, seen, rng);
   const forget = labelledPairs(split.forgotten, ds, seen, rng);
-  const score = (p: typeof test) => ctrMetrics(lightgcnPairLogits(E0, dim, layers, graph, p.users, p.items), p.labels);
+  const score = (p: typeof test) => ctrMetrics(pairLogits(E, dim, ds.nUsers, p.users, p.items), p.labels);
   return { test: score(test), forget: score(forget) };
 }

@@ -14,7 +14,7 @@ import { tinyDataset } from '../data/tiny';
 import { exactGradientAndHessian } from '../unlearn/hessian/hostHessian';
 import { objectiveGradientHost } from '../unlearn/objective/hostObjective';
 import { fixedNegatives, triplesOf } from '../unlearn/objective/objective';
-import { DEFAULT_UNLEARN_OPTIONS, methodByName, prepareRequest, prepareUnlearning } from '../unlearn';
+import { DEFAULT_UNLEARN_OPTIONS, layer0, type AnyResult, methodByName, prepareRequest, prepareUnlearning } from '../unlearn';
 import { solveHvp } from '../unlearn/hessian/cg';
 import { propagateMeanJs, spmmJs } from './kernel';
 import { propagateMeanCpu, spmmCpu } from '.';
@@ -218,9 +218,9 @@ describe('kernel pool on 1, 2 and 3 threads', () => {
     const prep = await prepareUnlearning(ds, trained, cfg);
     const ifru = methodByName('ifru');
     const request = () => ifru.run({ prep, req: prepareRequest(prep, { kind: 'user', user: 7 }), options: DEFAULT_UNLEARN_OPTIONS });
-    const runs = await onEachCountAsync(request);
+    const runs = await onEachCountAsync<AnyResult>(request);
     expect(runs[0].hvps).toBeGreaterThan(0);
-    expectSameBits(runs.map((r) => r.E0));
+    expectSameBits(runs.map(layer0));
     prep.dispose();
   });
 

@@ -225,6 +225,11 @@ export interface UnlearnOptions {
   neggradLr: number;
   /** Reset removed users' rows to their seeded initialisation (what Retrain leaves). */
   resetRemovedUsers: boolean;
+  /** SISA and RecEraser: shards k of the training interactions (methods/sharded.ts). */
+  shards: number;
+  /** RecEraser's partition: 'user' (the paper's user-based balanced partition, the default) or
+   *  'interaction' (the interaction-based one of the authors' code). */
+  receraserPartition: 'user' | 'interaction';
 }
 
 export interface ProgressEvent {
@@ -242,9 +247,17 @@ export interface UnlearnContext {
   onProgress?: (e: ProgressEvent) => void;
 }
 
-/** What a method returns: the unlearned E⁽⁰⁾ and what it cost. */
+/** What a method returns: the unlearned E⁽⁰⁾ of one LightGCN and what it cost. */
 export interface MethodResult {
   E0: Float32Array;
+  /** The result is what training from scratch without D_f gives (Retrain; SISA and RecEraser, whose
+   *  retrained shards start from their seeds), not an approximation of it. */
+  exact?: boolean;
+  /** Sharded methods: shards k, how many this request retrained, and the once-per-model training of
+   *  all k shards (and RecEraser's partition and aggregator), also charged as modelPrepMs. */
+  shards?: number;
+  shardsRetrained?: number;
+  shardTrainMs?: number;
   /** Wall time of the request (evaluation excluded; Â' construction included; the per-model cache
    *  excluded — see UnlearningMethod.usesPrep). */
   ms: number;
@@ -286,9 +299,44 @@ export interface MethodInfo {
   diagnostics: Partial<Record<keyof MethodResult, string>>;
 }
 
-export interface UnlearningMethod extends MethodInfo {
-  run(ctx: UnlearnContext): Promise<MethodResult>;
+/**
+ * What a model of another family returns (a sharded ensemble, methods/sharded.ts): it has no layer-0
+ * table of one LightGCN, so instead of E⁽⁰⁾ it returns the final embeddings it scores with. Utility,
+ * completeness, closeness to Retrain and the top-20 lists are measured on them; fidelity to the
+ * proximal reference and per-node movement, which compare layer-0 tables and propagated rows of one
+ * LightGCN, are not comparable (report.ts).
+ */
+export interface EnsembleResult extends Omit<MethodResult, 'E0'> {
+  E0?: undefined;
+  scoring: ScoringEmbeddings;
 }
+
+/** Final embeddings a model scores with: s(u, i) = E_u · E_i over `dim` columns, users first. */
+export interface ScoringEmbeddings {
+  E: Float32Array;
+  dim: number;
+  /** The same model's scoring embeddings before the deletion (its own "before", as a paired run has). */
+  before?: Float32Array;
+}
+
+export type AnyResult = MethodResult | EnsembleResult;
+
+export function isEnsemble(r: AnyResult): r is EnsembleResult {
+  return r.E0 === undefined;
+}
+
+/** The layer-0 table of a method's result, where the method leaves one LightGCN (throws for an ensemble). */
+export function layer0(r: AnyResult): Float32Array {
+  if (isEnsemble(r)) throw new Error('a sharded ensemble has no layer-0 table of one LightGCN');
+  return r.E0;
+}
+
+export interface UnlearningMethod<R extends AnyResult = MethodResult> extends MethodInfo {
+  run(ctx: UnlearnContext): Promise<R>;
+}
+
+/** Any registered method: one LightGCN out, or a model of another family (EnsembleResult). */
+export type AnyMethod = UnlearningMethod | UnlearningMethod<EnsembleResult>;
 
 /** The method without its code: plain data that crosses the worker boundary. */
 export function methodInfo({ name, label, hint, colour, quick, usesPrep, diagnostics }: MethodInfo): MethodInfo {

@@ -1,7 +1,7 @@
 /** The unlearning engine's public API (docs/method.md: forget requests, methods, reference, metrics). */
 export { runUnlearning, summarizeReport, warmUpInfluence, landingOrder, DEFAULT_UNLEARN_OPTIONS } from './run';
 export type { RunOptions, UnlearnReport, UnlearnDetail, UnlearnRun, MethodReport } from './run';
-export { prepareUnlearning, prepareRequest, methodInfo } from './context';
+export { prepareUnlearning, prepareRequest, methodInfo, layer0, isEnsemble } from './context';
 export type {
   UnlearnPrep,
   RequestContext,
@@ -12,9 +12,11 @@ export type {
   MethodResult,
   HessianKind,
   ProgressEvent,
+  EnsembleResult,
+  AnyResult,
 } from './context';
 export { METHODS, METHOD_NAMES, METHOD_INFO, methodByName } from './registry';
-export { DEFAULT_METHODS, DEMO_METHODS } from './defaults';
+export { DEFAULT_METHODS, DEMO_METHODS, defaultShards } from './defaults';
 export { splitForget, parseForgetSpec, describeRequest, datasetWithout } from '../common/request';
 export type { ForgetRequest, ForgetSplit } from '../common/request';
 export { proximalReference, referenceEmbeddings, DEFAULT_REFERENCE, CONVERGED_REFERENCE } from './reference/proximal';

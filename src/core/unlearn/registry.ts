@@ -1,14 +1,16 @@
 import { makeRegistry } from '../common/registry';
-import { methodInfo, type MethodInfo, type UnlearningMethod } from './context';
+import { methodInfo, type AnyMethod, type MethodInfo } from './context';
 import { e2urec } from './methods/e2urec';
 import { finetune } from './methods/finetune';
 import { influenceDirect, ifru, ifruFast, ifruPruned } from './methods/influenceMethods';
 import { ifruRecentred } from './methods/ifruRecentred';
 import { neggrad } from './methods/neggrad';
 import { retrain } from './methods/retrain';
+import { scif } from './methods/scif';
+import { receraser, sisa } from './methods/sharded';
 
 /** Every unlearning method on LightGCN. A new method: one file + one line here. */
-export const REGISTRY = makeRegistry<UnlearningMethod>('unlearning method', [
+export const REGISTRY = makeRegistry<AnyMethod>('unlearning method', [
   retrain,
   finetune,
   neggrad,
@@ -17,10 +19,13 @@ export const REGISTRY = makeRegistry<UnlearningMethod>('unlearning method', [
   ifruPruned,
   ifruFast,
   ifruRecentred,
+  scif,
   e2urec,
+  sisa,
+  receraser,
 ]);
 
-export const METHODS: Record<string, UnlearningMethod> = Object.fromEntries(REGISTRY.all.map((m) => [m.name, m]));
+export const METHODS: Record<string, AnyMethod> = Object.fromEntries(REGISTRY.all.map((m) => [m.name, m]));
 export const METHOD_NAMES = REGISTRY.names;
 export const methodByName = REGISTRY.byName;
 

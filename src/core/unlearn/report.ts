@@ -7,10 +7,10 @@
  */
 import { propagateCpu, userItems } from '../lightgcn';
 import { topK } from '../evaluate';
-import { lightgcnCtrMetrics } from '../e2urec/lightgcn';
+import { scoredCtrMetrics } from '../e2urec/lightgcn';
 import type { CtrMetrics } from '../common/ctr';
 import type { Dataset, LightGCNConfig } from '../types';
-import { resetRemovedUsers, type MethodResult, type RequestContext, type UnlearnOptions, type UnlearnPrep } from './context';
+import { isEnsemble, resetRemovedUsers, type AnyResult, type MethodResult, type RequestContext, type UnlearnOptions, type UnlearnPrep } from './context';
 import {
   closeness,
   closenessProbe,
@@ -33,6 +33,12 @@ import type { Neighbourhood } from './measure/neighbourhood';
 /** A method's figures: what it returned (MethodResult, without the embeddings) and how it scored. */
 export interface MethodReport extends Utility, Completeness, Omit<MethodResult, 'E0' | 'trainableParams'> {
   label: string;
+  /** 'lightgcn': one LightGCN (its layer-0 table propagated over Â'); 'ensemble': a model of another
+   *  family (a sharded ensemble, context.ts EnsembleResult), measured on what it scores with. */
+  family: 'lightgcn' | 'ensemble';
+  /** Why fidelity and movement are not comparable for this method (an ensemble): its fidelity and
+   *  movement figures are then NaN (null in JSON) and shown as "not comparable", never as numbers. */
+  notComparable?: string;
   /** Retrain's ms / this method's ms (a warm request: the per-model cache already built); NaN until
    *  Retrain has landed, and without Retrain. */
   speedup: number;
@@ -144,11 +150,14 @@ export interface UnlearnDetail {
 export interface UnlearnRun {
   report: UnlearnReport;
   detail: UnlearnDetail;
-  /** Unlearned layer-0 embeddings per landed method. */
+  /** Unlearned layer-0 embeddings per landed method that is one LightGCN. */
   models: Record<string, Float32Array>;
-  /** What the views need, so nothing is recomputed after the run: each landed method's model
+  /** What the views need, so nothing is recomputed after the run: each landed LightGCN's model
    *  propagated over Â', the split and Â' itself. */
   propagated: Record<string, Float32Array>;
+  /** What each landed method's model scores with (E_u · E_i over `dim` columns): `propagated` for one
+   *  LightGCN, an ensemble's own embeddings otherwise (with its own scoring before the deletion). */
+  scoring: Record<string, { E: Float32Array; dim: number; before?: Float32Array }>;
   split: ForgetSplit;
   graphNew: Graph;
 }
@@ -156,8 +165,11 @@ export interface UnlearnRun {
 type OwnFigures = Omit<MethodReport, 'speedup' | 'speedupFirst' | 'recallRatio' | 'top20Overlap' | 'scoreCorr' | 'epochEquivalents' | 'epochEquivalentsFirst'>;
 
 interface Landed {
-  result: MethodResult;
+  result: AnyResult;
+  /** What the model scores with (E_u · E_i over `dim` columns): one LightGCN's propagation over Â', or
+   *  an ensemble's own scoring embeddings. */
   E: Float32Array;
+  dim: number;
   /** Measured at the first snapshot after it landed (and again if the reference lands later). */
   own?: OwnFigures;
   /** Per-node movement over the neighbourhood (norms, and cosines with the reference's). */
@@ -216,7 +228,7 @@ export class RunLedger {
     this.original = {
       ...utility(prep.Eold, this.d, dsR, cfg.seed),
       ...completeness(prep.Eold, this.d, dsR, split.forgotten, this.unseen, this.remainPos),
-      ctr: lightgcnCtrMetrics(prep.theta, this.d, cfg.layers, prep.graphOld, ds, split, cfg.seed),
+      ctr: scoredCtrMetrics(prep.Eold, this.d, ds, split, cfg.seed),
       asTrained: utility(prep.Eold, this.d, ds, cfg.seed),
     };
   }
@@ -241,9 +253,11 @@ export class RunLedger {
   }
 
   /** A method has landed; it is measured once, at the next snapshot (with the reference, if it comes first). */
-  land(name: string, result: MethodResult): void {
-    const E = propagateCpu(this.req.graphNew, result.E0, this.d, this.cfg.layers);
-    this.landed.set(name, { result, E });
+  land(name: string, result: AnyResult): void {
+    const { E, dim } = isEnsemble(result)
+      ? result.scoring
+      : { E: propagateCpu(this.req.graphNew, result.E0, this.d, this.cfg.layers), dim: this.d };
+    this.landed.set(name, { result, E, dim });
     if (name === 'retrain') {
       for (const x of this.landed.values()) x.close = undefined;
       if (this.refModel) this.refModel.top20Overlap = undefined;
@@ -267,24 +281,36 @@ export class RunLedger {
     };
   }
 
-  /** Figures of one method that do not depend on Retrain, and its per-node movement. */
-  private measure(name: string, r: MethodResult, E: Float32Array): Pick<Landed, 'own' | 'move'> {
+  /**
+   * Figures of one method that do not depend on Retrain, and its per-node movement. Utility and
+   * completeness read what the model scores with (x.E over x.dim columns); fidelity and movement compare
+   * one LightGCN's layer-0 table and propagated rows with the reference's, so an ensemble gets neither.
+   */
+  private measure(name: string, x: Landed): Pick<Landed, 'own' | 'move'> {
     const { ds, req, cfg, d } = this;
-    const { dsR, split, graphNew } = req;
-    const mv = movement(E, this.prep.Eold, d, this.hood, cfg.layers, this.probe?.refMove);
-    const { E0, ...own } = r;
-    return { move: { norms: mv.norms, cos: mv.cos }, own: {
+    const { dsR, split } = req;
+    const { result: r, E, dim } = x;
+    const { E0, scoring: _scoring, ...own } = r as MethodResult & { scoring?: unknown };
+    const scored = {
       label: methodByName(name).label,
       ...own,
       firstRequestMs: r.ms + (methodByName(name).usesPrep ? this.prep.ms : 0) + (r.modelPrepMs ?? 0),
-      ...utility(E, d, dsR, cfg.seed),
-      ...completeness(E, d, dsR, split.forgotten, this.unseen, this.remainPos),
-      fidelity: this.probe ? fidelity(this.probe, E0, E) : { paramRelErr: NaN, paramCos: NaN, scoreRelErr: NaN, perHop: [] },
+      ...utility(E, dim, dsR, cfg.seed),
+      ...completeness(E, dim, dsR, split.forgotten, this.unseen, this.remainPos),
+      trainableParams: r.trainableParams ?? r.rowsTouched * d,
+      ctr: scoredCtrMetrics(E, dim, ds, split, cfg.seed),
+    };
+    if (!E0) {
+      return { own: { ...scored, family: 'ensemble', notComparable: NOT_COMPARABLE, fidelity: noFidelity(), movementPearson: NaN, movementCos: NaN, movementPerHop: [] } };
+    }
+    const mv = movement(E, this.prep.Eold, d, this.hood, cfg.layers, this.probe?.refMove);
+    return { move: { norms: mv.norms, cos: mv.cos }, own: {
+      ...scored,
+      family: 'lightgcn',
+      fidelity: this.probe ? fidelity(this.probe, E0, E) : noFidelity(),
       movementPearson: mv.pearson,
       movementCos: mv.medianCos,
       movementPerHop: mv.perHop,
-      trainableParams: r.trainableParams ?? r.rowsTouched * d,
-      ctr: lightgcnCtrMetrics(E0, d, cfg.layers, graphNew, ds, split, cfg.seed),
     } };
   }
 
@@ -292,7 +318,7 @@ export class RunLedger {
   snapshot(): UnlearnRun {
     const { ds, cfg, d, prep, req } = this;
     const retrain = this.landed.get('retrain');
-    if (retrain && !retrain.own) Object.assign(retrain, this.measure('retrain', retrain.result, retrain.E));
+    if (retrain && !retrain.own) Object.assign(retrain, this.measure('retrain', retrain));
     const retrainMs = retrain?.result.ms ?? NaN;
     const epochMsSource: UnlearnReport['epochMsSource'] = (prep.epochMs ?? this.trainedEpochMs) ? 'original' : retrain ? 'retrain' : 'unknown';
     const epochMs = prep.epochMs ?? this.trainedEpochMs ?? retrainMs / cfg.epochs;
@@ -308,12 +334,13 @@ export class RunLedger {
     const topAfter: Record<string, Int32Array> = {};
     const models: Record<string, Float32Array> = {};
     const propagated: Record<string, Float32Array> = {};
+    const scoring: Record<string, { E: Float32Array; dim: number; before?: Float32Array }> = {};
     for (const name of this.names) {
       const x = this.landed.get(name);
       if (!x) continue;
-      if (!x.own || !x.move) Object.assign(x, this.measure(name, x.result, x.E));
+      if (!x.own) Object.assign(x, this.measure(name, x));
       const own = x.own!;
-      if (retrain && !x.close) x.close = closeness(x.E, retrain.E, d, ds.nUsers, ds.nItems, this.probeUsers, this.remainPos, this.removed);
+      if (retrain && !x.close) x.close = closeness(x.E, retrain.E, [x.dim, retrain.dim], ds.nUsers, ds.nItems, this.probeUsers, this.remainPos, this.removed);
       const close = x.close ?? { top20Overlap: NaN, scoreCorr: NaN };
       methods[name] = {
         ...own,
@@ -324,8 +351,10 @@ export class RunLedger {
         recallRatio: own.recall20 / baseRecall,
         ...close,
       };
+      topAfter[name] = topK(x.E, x.dim, ds.nUsers, ds.nItems, this.topUser, 20, this.maskOf(this.topUser));
+      scoring[name] = { E: x.E, dim: x.dim, before: isEnsemble(x.result) ? x.result.scoring.before : undefined };
+      if (isEnsemble(x.result)) continue;
       detailMethods[name] = x.move!;
-      topAfter[name] = topK(x.E, d, ds.nUsers, ds.nItems, this.topUser, 20, this.maskOf(this.topUser));
       models[name] = x.result.E0;
       propagated[name] = x.E;
     }
@@ -379,8 +408,8 @@ export class RunLedger {
       neighbours: null,
     };
     if (this.removed.has(this.topUser)) {
-      const after: Record<string, { E: Float32Array }> = {};
-      for (const name of Object.keys(propagated)) after[name] = { E: propagated[name] };
+      // Every landed model's lists; an ensemble's entries are marked against its own lists before the deletion.
+      const after: Record<string, { E: Float32Array; dim?: number; before?: Float32Array }> = { ...scoring };
       // The proximal reference's propagated model after the deletion, against the original (its own start).
       if (this.probe) after.reference = { E: this.probe.refE };
       detail.neighbours = affectedNeighbours({
@@ -396,9 +425,15 @@ export class RunLedger {
         after,
       });
     }
-    return { report, detail, models, propagated, split: req.split, graphNew: req.graphNew };
+    return { report, detail, models, propagated, scoring, split: req.split, graphNew: req.graphNew };
   }
 }
+
+/** Fidelity that was not measured (no reference yet) or cannot be (another model family). */
+const noFidelity = (): Fidelity => ({ paramRelErr: NaN, paramCos: NaN, scoreRelErr: NaN, perHop: [] });
+
+const NOT_COMPARABLE =
+  'a sharded ensemble is not one LightGCN: it has no layer-0 table to compare with the proximal reference, nor per-node movement; its utility and forgetting are measured on what it scores with';
 
 function count(a: Int32Array, v: number): number {
   let c = 0;

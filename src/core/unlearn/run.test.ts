@@ -6,20 +6,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trainLightGCN } from '../train';
-import { CancelFlag, DEFAULT_LIGHTGCN, isCancelled, type LightGCNConfig } from '../types';
+import { CancelFlag, isCancelled } from '../types';
 import { prepareUnlearning, type UnlearnPrep } from './context';
 import { landingOrder, runUnlearning, type UnlearnRun } from './run';
-import { tinyDataset } from './tiny.fixture';
+import { heldOutTiny } from './tiny.fixture';
 
-/** The tiny data with each user's first interaction held out as its test item (so Recall@20 is defined). */
-const ds = (() => {
-  const all = tinyDataset(12, 16, 5, 4);
-  const first = all.train.u.map((u, k) => (k === 0 || all.train.u[k - 1] !== u ? 1 : 0));
-  const pick = (keep: number) => Int32Array.from(all.train.u.keys()).filter((k) => first[k] === keep);
-  const train = pick(0), test = pick(1);
-  return { ...all, train: { u: train.map((k) => all.train.u[k]), i: train.map((k) => all.train.i[k]) }, test: { u: test.map((k) => all.train.u[k]), i: test.map((k) => all.train.i[k]) } };
-})();
-const cfg: LightGCNConfig = { ...DEFAULT_LIGHTGCN, dim: 8, layers: 2, reg: 1e-3, batch: 16, epochs: 8, lr: 0.05, initStd: 0.3, evalEvery: 0 };
+const { ds, cfg } = heldOutTiny();
 const request = { kind: 'user', user: 3 } as const;
 let trained: { E0: Float32Array };
 let prep: UnlearnPrep;

@@ -12,16 +12,16 @@ import { DEFAULT_LIGHTGCN, throwIfCancelled, type CancelToken, type Dataset, typ
 import {
   prepareRequest,
   prepareUnlearning,
-  type MethodResult,
+  type AnyMethod,
+  type AnyResult,
   type ProgressEvent,
   type UnlearnContext,
   type UnlearnOptions,
   type UnlearnPrep,
-  type UnlearningMethod,
 } from './context';
 import { resolveDamping } from './methods/influence';
 import { CONVERGED_REFERENCE, DEFAULT_REFERENCE, proximalReference, type ProximalReference, type ReferenceOptions } from './reference/proximal';
-import { DEFAULT_METHODS } from './defaults';
+import { DEFAULT_METHODS, DEFAULT_SHARDS } from './defaults';
 import { methodByName, REGISTRY } from './registry';
 import type { ForgetRequest } from '../common/request';
 import { tinyDataset } from '../data/tiny';
@@ -40,7 +40,8 @@ export type { MethodReport, UnlearnReport, UnlearnDetail, UnlearnRun } from './r
  * 8 and 10 iterations to ±0.01 at half the products; the small preset still takes all 5 (tiny
  * problems are worse conditioned; docs/method.md finding 6). Below μ = 1e-4 the cap's early stopping
  * keeps the step sane. Pruning: the lowest quantile swept (0.5) loses least. When the
- * gradient itself is a direction of negative curvature the solve raises μ (cg.ts).
+ * gradient itself is a direction of negative curvature the solve raises μ (cg.ts). Shards: the Session
+ * gives each data set its own default (defaults.ts, defaultShards).
  */
 export const DEFAULT_UNLEARN_OPTIONS: UnlearnOptions = {
   hessian: 'exact',
@@ -54,6 +55,8 @@ export const DEFAULT_UNLEARN_OPTIONS: UnlearnOptions = {
   neggradSteps: 10,
   neggradLr: 1e-3,
   resetRemovedUsers: true,
+  shards: DEFAULT_SHARDS,
+  receraserPartition: 'user',
 };
 
 export interface RunOptions extends Partial<UnlearnOptions> {
@@ -163,7 +166,7 @@ function resolveOptions(opts: RunOptions): UnlearnOptions {
 }
 
 /** One method on the request, with its progress reported under its name. */
-async function runMethod(ctx: UnlearnContext, m: UnlearningMethod, progress: RunOptions['onProgress']): Promise<MethodResult> {
+async function runMethod(ctx: UnlearnContext, m: AnyMethod, progress: RunOptions['onProgress']): Promise<AnyResult> {
   throwIfCancelled(ctx.token);
   progress?.({ stage: 'method', fraction: 0, method: m.name, message: m.label });
   return m.run({ ...ctx, onProgress: (e) => progress?.({ ...e, method: m.name }) });

@@ -12,6 +12,18 @@ export const TINY = { nUsers: 8, nItems: 10, dim: 4, layers: 2, reg: 0.05 };
 
 export { tinyDataset };
 
+/** The run and ledger tests' data: 12 users × 16 items, each user's first interaction held out as its
+ *  test item (so Recall@20 is defined), and the recipe they train it with. */
+export function heldOutTiny(): { ds: ReturnType<typeof tinyDataset>; cfg: LightGCNConfig } {
+  const all = tinyDataset(12, 16, 5, 4);
+  const first = all.train.u.map((u, k) => (k === 0 || all.train.u[k - 1] !== u ? 1 : 0));
+  const pick = (keep: number) => Int32Array.from(all.train.u.keys()).filter((k) => first[k] === keep);
+  const train = pick(0), test = pick(1);
+  const ds = { ...all, train: { u: train.map((k) => all.train.u[k]), i: train.map((k) => all.train.i[k]) }, test: { u: test.map((k) => all.train.u[k]), i: test.map((k) => all.train.i[k]) } };
+  const cfg: LightGCNConfig = { ...DEFAULT_LIGHTGCN, dim: 8, layers: 2, reg: 1e-3, batch: 16, epochs: 8, lr: 0.05, initStd: 0.3, evalEvery: 0 };
+  return { ds, cfg };
+}
+
 /**
  * The tiny problem of the reference and re-centring tests: TINY's data with three interactions per
  * user and seed 3, a config, its fixed negatives, the dense float64 objective of an edge set, and two

@@ -5,7 +5,7 @@
  * request; each point is this computation.
  */
 import { throwIfCancelled, type CancelToken } from '../../types';
-import type { RequestContext, UnlearnOptions, UnlearnPrep } from '../context';
+import { layer0, type RequestContext, type UnlearnOptions, type UnlearnPrep } from '../context';
 import { baselines, fidelity, fidelityProbe, type Fidelity } from '../measure/fidelity';
 import { movementNeighbourhood } from '../measure/metrics';
 import { DEFAULT_REFERENCE, proximalReference, type Stationarity } from '../reference/proximal';
@@ -56,7 +56,7 @@ export async function lessonPoint(prep: UnlearnPrep, req: RequestContext, opts: 
     throwIfCancelled(opts.token);
     opts.onProgress?.(0.8 + (0.2 * k) / methods.length, methodByName(name).label);
     const r = await methodByName(name).run({ prep, req, options: { ...opts.options, damping: mu }, token: opts.token });
-    fid[name] = fidelity(probe, r.E0);
+    fid[name] = fidelity(probe, layer0(r));
     if (r.negativeCurvature || (r.damping ?? mu) > mu) negative.push(name);
   }
   const b = baselines(probe, ref.g);

@@ -43,8 +43,9 @@ export interface AffectedNeighboursInput {
   weight?: ArrayLike<number> | null;
   /** Propagated embeddings of the original model. */
   before: Float32Array;
-  /** Propagated embeddings per series; a series with its own `before` (a paired run) marks entries against it. */
-  after: Record<string, { E: Float32Array; before?: Float32Array }>;
+  /** Propagated embeddings per series; a series with its own `before` (a paired run, an ensemble before
+   *  the deletion) marks entries against it; `dim`: its columns when not `dim` (an ensemble's). */
+  after: Record<string, { E: Float32Array; before?: Float32Array; dim?: number }>;
   count?: number;
   k?: number;
 }
@@ -77,8 +78,9 @@ export function affectedNeighbours(input: AffectedNeighboursInput): AffectedNeig
     const before = topK(input.before, dim, nUsers, nItems, user, k, mask);
     const after: Record<string, NeighbourList> = {};
     for (const [name, s] of Object.entries(input.after)) {
-      const top = topK(s.E, dim, nUsers, nItems, user, k, mask);
-      const base = new Set(s.before ? topK(s.before, dim, nUsers, nItems, user, k, mask) : before);
+      const sd = s.dim ?? dim;
+      const top = topK(s.E, sd, nUsers, nItems, user, k, mask);
+      const base = new Set(s.before ? topK(s.before, sd, nUsers, nItems, user, k, mask) : before);
       after[name] = { top, entered: Uint8Array.from(top, (i) => (base.has(i) ? 0 : 1)) };
     }
     return { user, shared, weight, before, after };

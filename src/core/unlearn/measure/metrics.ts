@@ -119,27 +119,29 @@ export function closenessProbe(ds: Dataset, seed: number, maxUsers = 200, perUse
   return { users, items, perUser };
 }
 
-/** Mean top-20 overlap and Pearson of scores between two models (propagated embeddings). */
+/** Mean top-20 overlap and Pearson of scores between two models (final embeddings; `d`: both models'
+ *  columns, or each's when they differ — an ensemble against one LightGCN). */
 export function closeness(
   A: Float32Array,
   B: Float32Array,
-  d: number,
+  d: number | [number, number],
   nUsers: number,
   nItems: number,
   probe: ClosenessProbe,
   pos: UserItems,
   skipUsers: ReadonlySet<number> = new Set(),
 ): { top20Overlap: number; scoreCorr: number } {
+  const [da, db] = typeof d === 'number' ? [d, d] : d;
   const overlaps: number[] = [];
   const sa: number[] = [];
   const sb: number[] = [];
   probe.users.forEach((u, k) => {
     if (skipUsers.has(u)) return;
     const mask = maskOf(pos, u);
-    overlaps.push(overlap(topK(A, d, nUsers, nItems, u, K, mask), topK(B, d, nUsers, nItems, u, K, mask)));
+    overlaps.push(overlap(topK(A, da, nUsers, nItems, u, K, mask), topK(B, db, nUsers, nItems, u, K, mask)));
     for (let j = k * probe.perUser; j < (k + 1) * probe.perUser; j++) {
-      sa.push(score(A, d, nUsers, u, probe.items[j]));
-      sb.push(score(B, d, nUsers, u, probe.items[j]));
+      sa.push(score(A, da, nUsers, u, probe.items[j]));
+      sb.push(score(B, db, nUsers, u, probe.items[j]));
     }
   });
   return { top20Overlap: mean(overlaps), scoreCorr: pearson(sa, sb) };

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareRequest, prepareUnlearning, type UnlearnOptions, type UnlearnPrep } from '../context';
+import { layer0, prepareRequest, prepareUnlearning, type UnlearnOptions, type UnlearnPrep } from '../context';
 import { DEFAULT_UNLEARN_OPTIONS, runUnlearning } from '../run';
 import { methodByName } from '../registry';
 import { centredCache } from './ifruRecentred';
@@ -46,7 +46,7 @@ async function both(prep: UnlearnPrep, request: ForgetRequest, opts = options) {
     const change = (E0: Float32Array) => Array.from(E0, (x, k) => (removed.has(Math.floor(k / d)) ? 0 : x - prep.theta[k]));
     const ifru = await methodByName('ifru').run({ prep, req, options: opts });
     const recentred = await methodByName('ifru-recentred').run({ prep, req, options: opts });
-    return { want, req: req.split, ifru: change(ifru.E0), recentred: change(recentred.E0), result: recentred };
+    return { want, req: req.split, ifru: change(layer0(ifru)), recentred: change(layer0(recentred)), result: recentred };
   } finally {
     req.dispose();
   }

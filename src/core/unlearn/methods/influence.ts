@@ -76,6 +76,19 @@ export function gradientOnHost(): boolean {
   return tf.getBackend() !== 'webgpu';
 }
 
+/**
+ * SCIF's gradient: ∇ of D_f's loss written on the raw rows θ, with no propagation (x_z = θ_u·(θ_i − θ_j)),
+ * (1/n) Σ_{z∈D_f} ∇_θ [softplus(−x_z) + reg/2 (‖θ_u‖² + ‖θ_i‖² + ‖θ_j‖²)] — the fast Hessian's objective.
+ */
+export function rawDirectInfluence(ctx: UnlearnContext): Float32Array {
+  const { prep, req } = ctx;
+  const { nUsers, reg, n } = prep.spec;
+  const g = new Float32Array(prep.theta.length);
+  bprDataGradient(prep.theta, prep.cfg.dim, nUsers, req.forget, 1 / n, g, true, false);
+  if (reg !== 0) regGradient(prep.theta, prep.cfg.dim, nUsers, req.forget, reg, 1 / n, g);
+  return g;
+}
+
 /** g_d = ∇ L_{D_f}(θ̂; Â), from the cached propagation. */
 export async function directInfluence(ctx: UnlearnContext, host = gradientOnHost()): Promise<Float32Array> {
   const { prep, req } = ctx;
@@ -188,6 +201,20 @@ export interface InfluenceSettings {
   /** The model the update Δθ is added to (default: the prep's θ). IFRU (re-centred) computes Δθ with
    *  a cache at θ_D and deploys θ̂ + Δθ. */
   base?: Float32Array;
+  /** SCIF (methods/scif.ts): the raw-row gradient of D_f (rawDirectInfluence) on D_f's own endpoints
+   *  selected by importance (selectiveRows) instead of `spillover` and `pruned`. */
+  selective?: boolean;
+}
+
+/** SCIF keeps the endpoints of D_f whose importance is at or above this quantile (the authors' 0.4). */
+export const SELECTIVE_QUANTILE = 0.4;
+
+/** SCIF's rows: D_f's users and items scored by (their forgotten interactions) / degree — IFRU's
+ *  importance without spreading — at or above SELECTIVE_QUANTILE; never a removed user. */
+export function selectiveRows(ctx: UnlearnContext): Int32Array {
+  const { prep, req } = ctx;
+  const removed = new Set(req.split.removedUsers);
+  return pruneByQuantile(importanceScores(prep.graphOld, req.split.forgotten, 0), SELECTIVE_QUANTILE).filter((v) => !removed.has(v));
 }
 
 /** Rows the update may change: all nodes, or the importance-pruned ones; never a removed user. */
@@ -270,11 +297,13 @@ export async function influenceUnlearn(
   const { prep, options } = ctx;
   const d = prep.cfg.dim;
   const t0 = performance.now();
-  const g = s.spillover
-    ? await unlearningGradient(ctx, gradientOnHost(), s.pruned ? options.spilloverHops : 'all')
-    : await directInfluence(ctx);
+  const g = s.selective
+    ? rawDirectInfluence(ctx)
+    : s.spillover
+      ? await unlearningGradient(ctx, gradientOnHost(), s.pruned ? options.spilloverHops : 'all')
+      : await directInfluence(ctx);
   const t1 = performance.now();
-  const rows = influenceRows(ctx, s.pruned);
+  const rows = s.selective ? selectiveRows(ctx) : influenceRows(ctx, s.pruned);
   const b = gatherRowsCpu(g, d, rows);
   const t2 = performance.now();
   const damping = resolveDamping(ctx, rows);

@@ -20,6 +20,7 @@ export const retrain: UnlearningMethod = {
     return {
       E0: r.E0,
       ms: performance.now() - t0,
+      exact: true,
       rowsTouched: prep.graphOld.n,
       notes: [`${prep.cfg.epochs} epochs from the seeded initialisation`],
     };
