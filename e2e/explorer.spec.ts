@@ -95,7 +95,7 @@ test('a teacher shows spillover on the small preset, and the link reproduces it 
   await other.goto(url);
   await resultsComplete(other, 150_000);
   // The table draws in its turn after the results land.
-  await expect(other.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(6);
+  await expect(other.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(7); // as the first page: original, 4 methods, the reference, noise floor
   const table2 = await other.getByTestId('metrics-table').locator('tbody tr td:nth-child(2)').allTextContents();
   expect(table2).toEqual(table);
   await fresh.close();

@@ -19,7 +19,11 @@ test('fidelity against the proximal reference with its baselines, and the horizo
   const err = async (label: string) => Number(await row(label).locator('td').first().textContent());
   expect(await err('IFRU')).toBeLessThan(await err('Random directions'));
 
-  // The horizon: started, cancelled, started again and finished.
+  // The horizon: started, cancelled, started again and finished. The tour left class mode on, which
+  // folds the diagnostics away: a student opens them.
+  const diagnostics = page.getByTestId('diagnostics');
+  await diagnostics.locator('summary').click();
+  await expect(diagnostics).toHaveAttribute('open', '');
   const fig = page.getByTestId('fig-horizon');
   await fig.scrollIntoViewIfNeeded();
   await fig.getByTestId('run-horizon').click();
