@@ -99,5 +99,5 @@ export function costCaption(points: CostPoint[], pending: string[] = []): string
     : '';
   // Results land one by one: a method still running is named, and the verdict waits for it.
   const waiting = pending.length ? ` Still to land: ${pending.join(', ')}.` : '';
-  return `Each point is a method (◆ exact). ${parts.join('; ')}.${pending.length ? '' : verdict}${oneOff}${waiting}`;
+  return `Each point is a method (◆ exact) at the time of a repeated request: the one-off work per model (caches, shard training) is left out, so its speed-ups exceed the headline's, which time first requests. ${parts.join('; ')}.${pending.length ? '' : verdict}${oneOff}${waiting}`;
 }

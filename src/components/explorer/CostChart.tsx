@@ -61,7 +61,7 @@ export function CostChart({ result }: { result: ExplorerResult }) {
               tickFormatter={decadeLabel}
               tick={tick}
               height={46}
-              label={xTitle('time of a request (log scale)')}
+              label={xTitle('time of a repeated request (log scale)')}
             />
             <YAxis type="number" dataKey="recallRatio" domain={[yLo, yHi]} ticks={yTicks} interval={0} tickFormatter={(v: number) => fmt(v, 2)} width={70} tick={tick} label={yTitle('Recall@20 / Retrain’s')} />
             <ReferenceLine y={1} stroke="#999" strokeDasharray="4 4" />

@@ -14,7 +14,7 @@ import type { ExplorerResult } from '../../../workers/protocol';
 import { PALETTE } from '../../palette';
 import { fmt } from '../../viz/stats';
 import { TableScroll } from '../DataTable';
-import { useChartText } from './chartStyle';
+import { useChartText, useNarrow } from './chartStyle';
 import { ChartImage, Figure } from './Figure';
 
 /** The baselines every method's fidelity is read against (fidelity.ts). */
@@ -55,6 +55,7 @@ export function clippedBar(cap: number, key: 'paramRelErr' | 'scoreRelErr', font
 /** Per method and baseline: parameter and score relative error against the proximal reference. */
 export function FidelityChart({ result }: { result: ExplorerResult }) {
   const text = useChartText();
+  const narrow = useNarrow();
   const ref = result.report.reference;
   if (!ref) return null;
   // Sharded ensembles have no layer-0 table of one LightGCN: not comparable, listed apart.
@@ -98,7 +99,8 @@ export function FidelityChart({ result }: { result: ExplorerResult }) {
       <ResponsiveContainer width="100%" height={280}>
         <BarChart data={rows} margin={{ top: 8 + (clipped.length ? 2.3 * text.font : 0), right: 8, bottom: 4, left: 4 }} accessibilityLayer={false}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="short" interval={0} tick={text.tick} />
+          {/* Seven category labels do not fit side by side on a phone: they turn to fit under their bars. */}
+          {narrow ? <XAxis dataKey="short" interval={0} tick={text.tick} angle={-40} textAnchor="end" height={96 * text.scale} /> : <XAxis dataKey="short" interval={0} tick={text.tick} />}
           <YAxis width={52 * text.scale} domain={[0, cap]} tickFormatter={(v: number) => fmt(v, 2)} tick={text.tick} />
           <Tooltip formatter={num} />
           <Legend wrapperStyle={text.legendStyle} content={fidelityLegend} />

@@ -1,3 +1,4 @@
+import { useSyncExternalStore } from 'react';
 import { useStore } from '../../store';
 
 /** The explorer's chart text, in one place: at least 12 px on screen (a projector at the back of a room);
@@ -39,4 +40,18 @@ export function useChartText() {
     yTitle: (value: string) => yTitle(value, font),
     xTitle: (value: string) => xTitle(value, font),
   };
+}
+
+/** Whether the screen is phone-narrow (≤ 600 px): category labels then turn to fit under their bars. */
+const NARROW = '(max-width: 600px)';
+export function useNarrow(): boolean {
+  return useSyncExternalStore(
+    (on) => {
+      const q = window.matchMedia(NARROW);
+      q.addEventListener('change', on);
+      return () => q.removeEventListener('change', on);
+    },
+    () => window.matchMedia(NARROW).matches,
+    () => false,
+  );
 }
