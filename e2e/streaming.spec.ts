@@ -57,11 +57,13 @@ async function forgetAndTime(page: Page, user: string): Promise<{ firstFigureMs:
 
 /**
  * The bound on main-thread tasks. A page's first Forget mounts every chart for the first time; the
- * chart library's code is compiled while the page waits (ChartWarmup), but a cold page on a loaded
- * 2-core machine still measured tasks of 107–139 ms there (docs/method.md, "How one experiment runs"):
- * the first Forget is held to 200 ms, a second Forget in the same page (the figures update) to 100 ms.
+ * chart library's code is compiled while the page waits (ChartWarmup), but one recharts chart settles
+ * in 4–5 synchronous render passes that no task boundary can split, and on a cold page on a loaded
+ * 2-core machine the first Forget's longest task measured 50–182 ms across runs (docs/method.md, "How
+ * one experiment runs"): the first Forget is held to 250 ms, a second Forget in the same page (the
+ * figures update in place) to the 100 ms goal.
  */
-const FIRST_FORGET_MS = 200;
+const FIRST_FORGET_MS = 250;
 const LATER_FORGET_MS = 100;
 
 test('results land as they come on the small preset: the spillover graph while Retrain runs, no frozen frame', async ({ page, watched }) => {
