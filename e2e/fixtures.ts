@@ -40,3 +40,31 @@ export async function resultsComplete(page: Page, timeout = 150_000): Promise<vo
   // …and every figure has drawn it (figures draw one per task after a landing).
   await expect(page.locator('html')).toHaveAttribute('data-figures-pending', '0', { timeout });
 }
+
+/**
+ * Records main-thread long tasks from now on, and the long animation frames (at least `framesOver` ms)
+ * with the scripts that ran in them, so a failure message can say what was slow. Read with longTasks().
+ */
+export async function watchLongTasks(page: Page, framesOver = 0): Promise<void> {
+  await page.evaluate((over) => {
+    const w = window as unknown as { __longTasks: number[]; __frames: string[] };
+    w.__longTasks = [];
+    w.__frames = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(Math.round(e.duration));
+    }).observe({ type: 'longtask' });
+    new PerformanceObserver((list) => {
+      type Frame = PerformanceEntry & { scripts: { invoker: string; sourceFunctionName: string; duration: number }[] };
+      for (const e of list.getEntries() as Frame[])
+        if (e.duration > over) w.__frames.push(`${Math.round(e.duration)} ms: ${e.scripts.map((s) => `${s.invoker} ${s.sourceFunctionName} ${Math.round(s.duration)} ms`).join('; ')}`);
+    }).observe({ type: 'long-animation-frame' });
+  }, framesOver);
+}
+
+/** What watchLongTasks() has recorded: every long task's duration and the frames it kept. */
+export async function longTasks(page: Page): Promise<{ longTasks: number[]; frames: string[] }> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __longTasks: number[]; __frames: string[] };
+    return { longTasks: w.__longTasks, frames: w.__frames };
+  });
+}

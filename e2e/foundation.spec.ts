@@ -1,4 +1,4 @@
-import { test, expect, openApp } from './fixtures';
+import { test, expect, longTasks, openApp, watchLongTasks } from './fixtures';
 
 test('small preset trains 3 epochs on webgpu, curves and metrics appear, bad upload is survivable', async ({ page, watched }) => {
   const opened = Date.now();
@@ -109,32 +109,18 @@ test('the main thread stays responsive while the worker trains', async ({ page, 
   await page.getByTestId('train').click();
   // From the first streamed epoch to the end (the explorer's mount included): no long task.
   await expect(page.getByTestId('epoch-status')).toContainText('epoch 1/6', { timeout: 120_000 });
-  await page.evaluate(() => {
-    const w = window as unknown as { __longTasks: number[]; __frames: string[] };
-    w.__longTasks = [];
-    w.__frames = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push(Math.round(e.duration));
-    }).observe({ type: 'longtask' });
-    // Long animation frames name the scripts of a slow frame: the failure message says what was slow.
-    new PerformanceObserver((list) => {
-      type Frame = PerformanceEntry & { scripts: { invoker: string; sourceFunctionName: string; duration: number }[] };
-      for (const e of list.getEntries() as Frame[])
-        w.__frames.push(`${Math.round(e.duration)} ms: ${e.scripts.map((s) => `${s.invoker} ${s.sourceFunctionName} ${Math.round(s.duration)} ms`).join('; ')}`);
-    }).observe({ type: 'long-animation-frame' });
-  });
+  // Long animation frames name the scripts of a slow frame: the failure message says what was slow.
+  await watchLongTasks(page);
   await expect(page.getByTestId('epoch-status')).toContainText('epoch 6/6', { timeout: 120_000 });
   // The explorer (map and Forget panel) has mounted: its render is inside the window.
   await expect(page.getByRole('img', { name: /map/i }).first()).toBeVisible();
   await page.waitForTimeout(500);
-  const { longTasks, frames, clicks } = await page.evaluate(() => {
-    const w = window as unknown as { __longTasks: number[]; __frames: string[]; __clicks: number[] };
-    return { longTasks: w.__longTasks, frames: w.__frames, clicks: w.__clicks };
-  });
-  test.info().annotations.push({ type: 'main-thread long tasks (ms)', description: JSON.stringify(longTasks) });
+  const { longTasks: tasks, frames } = await longTasks(page);
+  const clicks = await page.evaluate(() => (window as unknown as { __clicks: number[] }).__clicks);
+  test.info().annotations.push({ type: 'main-thread long tasks (ms)', description: JSON.stringify(tasks) });
   test.info().annotations.push({ type: 'Train click latency (ms)', description: JSON.stringify(clicks) });
   // A long task is one over 50 ms: there must be none while training streams progress.
-  expect(longTasks, `long animation frames:\n${frames.join('\n')}`).toEqual([]);
+  expect(tasks, `long animation frames:\n${frames.join('\n')}`).toEqual([]);
   // The click answers within the 200 ms that web vitals call a good interaction.
   for (const ms of clicks) expect(ms).toBeLessThan(200);
   expect(watched.errors).toEqual([]);

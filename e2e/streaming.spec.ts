@@ -1,29 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect, openApp, resultsComplete } from './fixtures';
-
-/** Records main-thread long tasks (with the scripts of slow frames) from now on. */
-async function watchLongTasks(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __longTasks: number[]; __frames: string[] };
-    w.__longTasks = [];
-    w.__frames = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push(Math.round(e.duration));
-    }).observe({ type: 'longtask' });
-    new PerformanceObserver((list) => {
-      type Frame = PerformanceEntry & { scripts: { invoker: string; sourceFunctionName: string; duration: number }[] };
-      for (const e of list.getEntries() as Frame[])
-        if (e.duration > 100) w.__frames.push(`${Math.round(e.duration)} ms: ${e.scripts.map((s) => `${s.invoker} ${s.sourceFunctionName} ${Math.round(s.duration)} ms`).join('; ')}`);
-    }).observe({ type: 'long-animation-frame' });
-  });
-}
-
-async function longTasks(page: Page): Promise<{ longTasks: number[]; frames: string[] }> {
-  return page.evaluate(() => {
-    const w = window as unknown as { __longTasks: number[]; __frames: string[] };
-    return { longTasks: w.__longTasks, frames: w.__frames };
-  });
-}
+import { test, expect, longTasks, openApp, resultsComplete, watchLongTasks } from './fixtures';
 
 /** Trains the page's current data set and settings; resolves when Forget can be pressed. */
 async function train(page: Page, epochs?: number): Promise<void> {
@@ -36,7 +12,7 @@ async function train(page: Page, epochs?: number): Promise<void> {
 /** Times a whole-user Forget from the click: first figure, complete results, longest main-thread task. */
 async function forgetAndTime(page: Page, user: string): Promise<{ firstFigureMs: number; completeMs: number; longTasks: number[]; frames: string[] }> {
   await page.getByLabel(/User \(type an id/).fill(user);
-  await watchLongTasks(page);
+  await watchLongTasks(page, 100);
   const t0 = Date.now();
   await page.getByTestId('unlearn').click();
   // This request's first results (a second request's page shows the previous ones until then).
