@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimalsOf, niceTicks } from './ticks';
+import { decimalsOf, logTicks, niceTicks } from './ticks';
 
 describe('niceTicks', () => {
   it('labels quarter steps with two decimals, so 0.25 does not print as 0.3', () => {
@@ -29,5 +29,14 @@ describe('niceTicks', () => {
 
   it('counts decimals', () => {
     expect([decimalsOf(0.25), decimalsOf(2.5), decimalsOf(20), decimalsOf(0.001), decimalsOf(5e-4)]).toEqual([2, 1, 0, 3, 4]);
+  });
+});
+
+describe('logTicks', () => {
+  it('spans the values with whole decades, ending on a decade at or beyond each end', () => {
+    expect(logTicks([0.02, 0.3])).toEqual([0.01, 0.1, 1]);
+    expect(logTicks([1, 10])).toEqual([1, 10]);
+    expect(logTicks([4.2, 180, 2400])).toEqual([1, 10, 100, 1000, 10000]);
+    expect(logTicks([0.0005])).toEqual([0.0001, 0.001]);
   });
 });

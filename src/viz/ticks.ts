@@ -17,3 +17,10 @@ export function decimalsOf(x: number): number {
   }
   return 10;
 }
+
+/** Powers of ten from the one at or below the least value to the one at or above the greatest (a log axis' ticks). */
+export function logTicks(values: number[]): number[] {
+  const lo = Math.floor(Math.log10(Math.min(...values)));
+  const hi = Math.ceil(Math.log10(Math.max(...values)));
+  return Array.from({ length: hi - lo + 1 }, (_, k) => Number((10 ** (lo + k)).toPrecision(6)));
+}

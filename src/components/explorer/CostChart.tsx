@@ -3,16 +3,14 @@ import type { ExplorerResult } from '../../../workers/protocol';
 import { useStore } from '../../store';
 import { costCaption, costPoints, type CostPoint } from '../../viz/cost';
 import { fmt, fmtMs, fmtRatio } from '../../viz/stats';
+import { logTicks } from '../../viz/ticks';
 import { legendStyle, legendText, tick, xTitle, yTitle } from './chartStyle';
 import { ChartImage, Figure } from './Figure';
 
-/** Decades (1 ms, 10 ms, …) around the points, for the log time axis. */
+/** Decades (1 ms, 10 ms, …) around the points with a margin of 1.5×, for the log time axis. */
 function decades(ms: number[]): { domain: [number, number]; ticks: number[] } {
-  const lo = 10 ** Math.floor(Math.log10(Math.min(...ms) / 1.5));
-  const hi = 10 ** Math.ceil(Math.log10(Math.max(...ms) * 1.5));
-  const ticks: number[] = [];
-  for (let t = lo; t <= hi * 1.0001; t *= 10) ticks.push(Number(t.toPrecision(6)));
-  return { domain: [lo, hi], ticks };
+  const ticks = logTicks([Math.min(...ms) / 1.5, Math.max(...ms) * 1.5]);
+  return { domain: [ticks[0], ticks[ticks.length - 1]], ticks };
 }
 
 /** A decade tick in plain words: 0.1 ms, 1 ms, 10 ms, 100 ms, 1 s, 10 s (fmtMs's three digits read oddly there). */

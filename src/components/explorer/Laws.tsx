@@ -11,6 +11,7 @@ import { HORIZON_METHODS, LESSON_METHODS } from '../../core/unlearn/defaults';
 import { engine } from '../../engineClient';
 import { useStore } from '../../store';
 import { convergenceLaw, horizonLaw, horizonLesson, pct, sizeLaw, stationaritySentence } from '../../viz/laws';
+import { logTicks } from '../../viz/ticks';
 import type { ChartData } from '../DataTable';
 import { Term } from '../Term';
 import { BASELINES, num } from './FidelityCharts';
@@ -266,13 +267,6 @@ function SizeLesson() {
       }}
     />
   );
-}
-
-/** Powers of ten spanning the values (the log axis' ticks). */
-function logTicks(values: number[]): number[] {
-  const lo = Math.floor(Math.log10(Math.min(...values)));
-  const hi = Math.ceil(Math.log10(Math.max(...values)));
-  return Array.from({ length: hi - lo + 1 }, (_, k) => 10 ** (lo + k));
 }
 
 /** The section of the explorer: the three lessons side by side. */
